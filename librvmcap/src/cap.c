@@ -1,0 +1,1 @@
+/* Filled in by the librvmcap work in progress. */

@@ -1,0 +1,30 @@
+/* Global configuration defaults (spec §1, §3.11); each may be overridden at build time. */
+#ifndef RVM_CONFIG_H
+#define RVM_CONFIG_H
+
+#ifndef RVM_CONFIG_MAX_PARTITIONS
+#define RVM_CONFIG_MAX_PARTITIONS 256u
+#endif
+#ifndef RVM_CONFIG_COHERENCE_THRESHOLD
+#define RVM_CONFIG_COHERENCE_THRESHOLD 3000u
+#endif
+#ifndef RVM_CONFIG_WITNESS_RING_CAPACITY
+#define RVM_CONFIG_WITNESS_RING_CAPACITY 262144u  /* Appliance profile: 16 MiB of records */
+#endif
+#ifndef RVM_CONFIG_EPOCH_INTERVAL_NS
+#define RVM_CONFIG_EPOCH_INTERVAL_NS 10000000ull
+#endif
+#ifndef RVM_CONFIG_MAX_DELEGATION_DEPTH
+#define RVM_CONFIG_MAX_DELEGATION_DEPTH 8u
+#endif
+#ifndef RVM_CONFIG_CAP_TABLE_CAPACITY
+#define RVM_CONFIG_CAP_TABLE_CAPACITY 256u
+#endif
+#ifndef RVM_CONFIG_NONCE_RING_SIZE
+#define RVM_CONFIG_NONCE_RING_SIZE 4096u
+#endif
+#ifndef RVM_CONFIG_PRESSURE_BOOST_MAX
+#define RVM_CONFIG_PRESSURE_BOOST_MAX 1024u
+#endif
+
+#endif
