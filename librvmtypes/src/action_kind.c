@@ -2,7 +2,7 @@
 
 #include <rvm/action_kind.h>
 
-#define KIND_NAME(code, name, str) [code] = str,
+#define KIND_NAME(code, name, str) [(code)] = (str),
 
 /* 256 entries so that any byte indexes it directly; NULL marks an undefined code. */
 static const char *const kind_names[256] = { RVM_ACTION_KIND_LIST(KIND_NAME) };

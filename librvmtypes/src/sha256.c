@@ -25,7 +25,7 @@ static void compress_portable(uint32_t state[8], const uint8_t *blocks, size_t n
         const uint8_t *p = blocks + b * RVM_SHA256_BLOCK_LEN;
         uint32_t w[64];
         for (unsigned i = 0; i < 16; i++) {
-            w[i] = rvm_be32_load(p + 4 * i);
+            w[i] = rvm_be32_load(p + (size_t)4 * i);
         }
         for (unsigned i = 16; i < 64; i++) {
             uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
@@ -144,7 +144,7 @@ void rvm_sha256_final(rvm_sha256_ctx_t *ctx, uint8_t out[RVM_SHA256_DIGEST_LEN])
     rvm_be64_store(ctx->buf + RVM_SHA256_BLOCK_LEN - 8, bits);
     rvm_sha256_compress(ctx->state, ctx->buf, 1);
     for (unsigned i = 0; i < 8; i++) {
-        rvm_be32_store(out + 4 * i, ctx->state[i]);
+        rvm_be32_store(out + (size_t)4 * i, ctx->state[i]);
     }
     rvm_secure_zero(ctx, sizeof *ctx);
 }
