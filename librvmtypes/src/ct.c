@@ -15,8 +15,8 @@ bool rvm_ct_equal(const void *a, const void *b, size_t n)
 
 void rvm_secure_zero(void *p, size_t n)
 {
-    volatile uint8_t *q = p;
-    for (size_t i = 0; i < n; i++) {
-        q[i] = 0;
-    }
+    __builtin_memset(p, 0, n);
+    /* The empty asm claims to read the buffer, so the stores above cannot be
+     * removed as dead even when the caller never touches it again. */
+    __asm__ volatile("" : : "r"(p) : "memory");
 }

@@ -45,18 +45,26 @@ void rvm_hmac_sha256_update(rvm_hmac_sha256_ctx_t *ctx, const void *data, size_t
 
 void rvm_hmac_sha256_final(rvm_hmac_sha256_ctx_t *ctx, uint8_t out[RVM_HMAC_SHA256_LEN])
 {
-    uint8_t inner_digest[RVM_SHA256_DIGEST_LEN];
-    rvm_sha256_final(&ctx->inner, inner_digest);
-    rvm_sha256_ctx_t outer;
+    /*
+     * The outer hash is always one block: the inner digest, then its padding for
+     * a 96-byte message (the pad block is already in ctx->outer). Building it
+     * here saves a context and its copy and wipe on every tag.
+     */
+    uint8_t block[RVM_SHA256_BLOCK_LEN] = { 0 };
+    rvm_sha256_final(&ctx->inner, block);
+    block[RVM_SHA256_DIGEST_LEN] = 0x80;
+    rvm_be64_store(block + RVM_SHA256_BLOCK_LEN - 8, (uint64_t)(RVM_SHA256_BLOCK_LEN + RVM_SHA256_DIGEST_LEN) * 8u);
+    uint32_t state[8];
     for (unsigned i = 0; i < 8; i++) {
-        outer.state[i] = ctx->outer[i];
+        state[i] = ctx->outer[i];
     }
-    outer.total_len = RVM_SHA256_BLOCK_LEN;
-    outer.buf_len = 0;
-    rvm_sha256_update(&outer, inner_digest, sizeof inner_digest);
-    rvm_sha256_final(&outer, out);
-    rvm_secure_zero(inner_digest, sizeof inner_digest);
-    rvm_secure_zero(ctx, sizeof *ctx);
+    rvm_sha256_compress(state, block, 1);
+    for (unsigned i = 0; i < 8; i++) {
+        rvm_be32_store(out + (size_t)4 * i, state[i]);
+    }
+    rvm_secure_zero(block, sizeof block);
+    /* rvm_sha256_final has already wiped ctx->inner. */
+    rvm_secure_zero(ctx->outer, sizeof ctx->outer);
 }
 
 void rvm_hmac_sha256_keyed(const rvm_hmac_sha256_key_t *k, const void *msg, size_t len,

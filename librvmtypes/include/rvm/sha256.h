@@ -37,11 +37,20 @@ void rvm_sha256(const void *data, size_t len, uint8_t out[RVM_SHA256_DIGEST_LEN]
 /* Runs the compression function over `nblocks` whole 64-byte blocks (no padding). */
 void rvm_sha256_compress(uint32_t state[8], const uint8_t *blocks, size_t nblocks);
 
+/*
+ * Implementation choice. Until rvm_sha256_select is called, the first use picks
+ * the best available one (thread-safe), except on freestanding AArch64 (or any
+ * -mgeneral-regs-only build): there it stays PORTABLE, because EL2 must not touch
+ * FP/SIMD registers until the kernel has cleared CPTR_EL2.TFP on every CPU that
+ * hashes and then selects RVM_SHA256_IMPL_ARMV8_CE itself. The CE path saves and
+ * restores every vector register it uses.
+ */
+
 /* True when this CPU (and build) can run `impl`. */
 bool rvm_sha256_impl_available(rvm_sha256_impl_t impl);
-/* Forces `impl`; RVM_ERR_UNSUPPORTED when it is not available. */
+/* Forces `impl` for every later call; RVM_ERR_UNSUPPORTED (and no change) when it is not available. */
 rvm_err_t rvm_sha256_select(rvm_sha256_impl_t impl);
-/* The implementation in use now. */
+/* The implementation in use now (making the first-use choice if none was made yet). */
 rvm_sha256_impl_t rvm_sha256_active_impl(void);
 /* "portable", "x86-shani" or "armv8-ce". */
 const char *rvm_sha256_impl_name(rvm_sha256_impl_t impl);
