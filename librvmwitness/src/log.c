@@ -1,9 +1,8 @@
-#include <rvm/action_kind.h>
-#include <rvm/endian.h>
-#include <rvm/fnv.h>
 #include <rvm/fold.h>
-#include <rvm/sha256.h>
 #include <rvm/witness_log.h>
+#include <rvm/witness_segment.h>
+
+#include "chain.h"
 
 void rvm_witness_config_default(rvm_witness_config_t *cfg)
 {
@@ -35,6 +34,7 @@ rvm_err_t rvm_witness_log_init(rvm_witness_log_t *log, rvm_witness_record_t *sto
     log->capacity = capacity;
     log->write_pos = 0;
     log->chain_value = 0;
+    log->base_chain = 0;
     log->next_sequence = 0;
     log->drained_sequence = 0;
     log->lost = 0;
@@ -47,83 +47,23 @@ rvm_err_t rvm_witness_log_init(rvm_witness_log_t *log, rvm_witness_record_t *sto
     return RVM_OK;
 }
 
-/*
- * SHA-256 of at most 55 bytes is exactly one compression: the message, 0x80,
- * zeros and the bit length fit one block. Building that block here instead of
- * going through init/update/final is what keeps a SHA-256 append in budget.
- */
-static uint64_t sha256_one_block_fold(const uint8_t *msg, unsigned len)
-{
-    uint8_t block[RVM_SHA256_BLOCK_LEN] = { 0 };
-    __builtin_memcpy(block, msg, len);
-    block[len] = 0x80;
-    rvm_be64_store(block + RVM_SHA256_BLOCK_LEN - 8, (uint64_t)len * 8u);
-    uint32_t st[8];
-    for (unsigned i = 0; i < 8; i++) {
-        st[i] = rvm_sha256_iv[i];
-    }
-    rvm_sha256_compress(st, block, 1);
-    /* xorfold64 of the big-endian digest bytes, read as little-endian words. */
-    uint64_t fold = 0;
-    for (unsigned i = 0; i < 8; i += 2) {
-        fold ^= (uint64_t)__builtin_bswap32(st[i]) | ((uint64_t)__builtin_bswap32(st[i + 1]) << 32);
-    }
-    return fold;
-}
-
-/*
- * The FNV fast digest of mode 2 runs FNV-1a over 64-bit little-endian words
- * rather than bytes: byte-serial FNV is a 4-cycle multiply chain per byte and
- * cannot chain a 52-byte input inside the append budget. Each step is still a
- * bijection of the state, so any change to one word changes the chain value.
- * Mode 1 keeps the reference's byte-wise FNV-1a so its known answers hold.
- */
-static uint64_t fnv_words(const uint8_t *msg, unsigned len)
-{
-    uint64_t h = RVM_FNV1A64_OFFSET;
-    unsigned i = 0;
-    for (; i + 8 <= len; i += 8) {
-        h ^= rvm_le64_load(msg + i);
-        h *= RVM_FNV1A64_PRIME;
-    }
-    if (i < len) {
-        uint8_t tail[8] = { 0 };
-        __builtin_memcpy(tail, msg + i, len - i);
-        h ^= rvm_le64_load(tail);
-        h *= RVM_FNV1A64_PRIME;
-    }
-    return h;
-}
-
 uint64_t rvm_witness_chain_step(uint8_t chain_mode, uint8_t digest, uint64_t prev, const rvm_witness_record_t *rec)
 {
-    uint8_t msg[8 + RVM_WITNESS_CHAINED_LEN];
-    unsigned len;
-    rvm_le64_store(msg, prev);
-    if (chain_mode == RVM_WITNESS_CHAIN_SEQUENCE) {
-        rvm_le64_store(msg + 8, rec->sequence);
-        len = 16;
-        if (digest == RVM_WITNESS_DIGEST_FNV1A) {
-            return rvm_fnv1a64(msg, len);
-        }
-    } else {
-        uint8_t ser[RVM_WITNESS_RECORD_SIZE];
-        rvm_witness_record_serialize(rec, ser);
-        __builtin_memcpy(msg + 8, ser, RVM_WITNESS_CHAINED_LEN);
-        len = (unsigned)sizeof msg;
-        if (digest == RVM_WITNESS_DIGEST_FNV1A) {
-            return fnv_words(msg, len);
-        }
-    }
-    return sha256_one_block_fold(msg, len);
+    rvm_witness_head_t h;
+    uint8_t blk[RVM_SHA256_BLOCK_LEN];
+    rvm_witness_head(rec, rec->sequence, rec->timestamp_ns, &h);
+    return rvm_witness_chain_head(chain_mode, digest, prev, &h, blk);
+}
+
+static inline bool may_append(const rvm_witness_log_t *log)
+{
+    return log->full_policy == RVM_WITNESS_OVERWRITE_OLDEST ||
+           log->next_sequence - log->drained_sequence < log->capacity;
 }
 
 bool rvm_witness_can_append(const rvm_witness_log_t *log)
 {
-    if (log->full_policy == RVM_WITNESS_OVERWRITE_OLDEST) {
-        return true;
-    }
-    return log->next_sequence - log->drained_sequence < log->capacity;
+    return may_append(log);
 }
 
 rvm_err_t rvm_witness_signed_append(rvm_witness_log_t *log, const rvm_witness_record_t *rec,
@@ -132,29 +72,43 @@ rvm_err_t rvm_witness_signed_append(rvm_witness_log_t *log, const rvm_witness_re
     if (log == NULL || rec == NULL || log->records == NULL) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
-    if (!rvm_action_kind_valid(rec->action_kind)) {
+    if (!rvm_witness_kind_ok(rec->action_kind)) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
-    if (!rvm_witness_can_append(log)) {
+    if (!may_append(log)) {
         return RVM_ERR_WITNESS_LOG_FULL;
     }
     uint64_t seq = log->next_sequence;
-    rvm_witness_record_t *slot = &log->records[log->write_pos];
-    if (seq >= log->capacity && seq - log->capacity >= log->drained_sequence) {
-        log->lost++;
+    uint64_t prev = log->chain_value;
+    uint64_t ts = rec->timestamp_ns;
+    if (ts == 0 && log->clock != NULL) {
+        ts = log->clock(log->clock_ctx);
     }
+    rvm_witness_record_t *slot = &log->records[log->write_pos];
+    if (seq >= log->capacity) {
+        /* The slot still holds record seq - capacity, whose chain value precedes the new oldest record. */
+        log->base_chain = rvm_witness_slot_chain(slot);
+        if (seq - log->capacity >= log->drained_sequence) {
+            log->lost++;
+        }
+    }
+    /* Chained from the caller's record rather than from the slot, so no load waits on the slot's stores. */
+    rvm_witness_head_t h;
+    uint8_t blk[RVM_SHA256_BLOCK_LEN];
+    rvm_witness_head(rec, seq, ts, &h);
+    uint64_t chain = rvm_witness_chain_head(log->chain_mode, log->digest, prev, &h, blk);
     *slot = *rec;
     slot->sequence = seq;
+    slot->timestamp_ns = ts;
     slot->reserved = 0;
-    slot->pad = 0;
-    if (slot->timestamp_ns == 0 && log->clock != NULL) {
-        slot->timestamp_ns = log->clock(log->clock_ctx);
-    }
-    slot->prev_hash = rvm_fold32(log->chain_value);
-    uint64_t chain = rvm_witness_chain_step(log->chain_mode, log->digest, log->chain_value, slot);
+    slot->prev_hash = rvm_fold32(prev);
     slot->record_hash = rvm_fold32(chain);
+    slot->pad = (uint32_t)chain;
     if (signer != NULL) {
-        rvm_witness_sign_record(signer, slot);
+        rvm_witness_head_store(&h, prev, blk);
+        rvm_witness_st32(blk + RVM_WITNESS_BLK_SER + 44, slot->prev_hash);
+        rvm_witness_st32(blk + RVM_WITNESS_BLK_SER + 48, slot->record_hash);
+        signer->sign(signer, blk + RVM_WITNESS_BLK_SER, slot->aux);
     }
     log->write_pos = log->write_pos + 1 == log->capacity ? 0 : log->write_pos + 1;
     log->chain_value = chain;
@@ -193,16 +147,58 @@ uint64_t rvm_witness_lost(const rvm_witness_log_t *log)
     return log->lost;
 }
 
+uint64_t rvm_witness_oldest_sequence(const rvm_witness_log_t *log)
+{
+    return log->next_sequence - rvm_witness_len(log);
+}
+
+uint64_t rvm_witness_base_chain(const rvm_witness_log_t *log)
+{
+    return log->base_chain;
+}
+
+rvm_err_t rvm_witness_chain_before(const rvm_witness_log_t *log, uint64_t seq, uint64_t *chain_out)
+{
+    if (log == NULL || chain_out == NULL) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    uint64_t oldest = rvm_witness_oldest_sequence(log);
+    if (seq < oldest || seq > log->next_sequence) {
+        return RVM_ERR_NOT_FOUND;
+    }
+    *chain_out = seq == oldest ? log->base_chain : rvm_witness_slot_chain(&log->records[(seq - 1) % log->capacity]);
+    return RVM_OK;
+}
+
 rvm_err_t rvm_witness_get(const rvm_witness_log_t *log, uint64_t seq, rvm_witness_record_t *out)
 {
     if (log == NULL || out == NULL) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
-    uint64_t oldest = log->next_sequence - rvm_witness_len(log);
-    if (seq >= log->next_sequence || seq < oldest) {
+    if (seq >= log->next_sequence || seq < rvm_witness_oldest_sequence(log)) {
         return RVM_ERR_NOT_FOUND;
     }
-    *out = log->records[seq % log->capacity];
+    rvm_witness_slot_copy(out, &log->records[seq % log->capacity]);
+    return RVM_OK;
+}
+
+rvm_err_t rvm_witness_read_from(const rvm_witness_log_t *log, uint64_t seq, rvm_witness_record_t *buf, uint32_t cap,
+                                uint32_t *n_out)
+{
+    if (log == NULL || (buf == NULL && cap > 0) || n_out == NULL) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    if (seq < rvm_witness_oldest_sequence(log) || seq > log->next_sequence) {
+        return RVM_ERR_NOT_FOUND;
+    }
+    uint64_t avail = log->next_sequence - seq;
+    uint32_t n = avail < cap ? (uint32_t)avail : cap;
+    uint32_t pos = (uint32_t)(seq % log->capacity);
+    for (uint32_t i = 0; i < n; i++) {
+        rvm_witness_slot_copy(&buf[i], &log->records[pos]);
+        pos = pos + 1 == log->capacity ? 0 : pos + 1;
+    }
+    *n_out = n;
     return RVM_OK;
 }
 
@@ -211,16 +207,8 @@ rvm_err_t rvm_witness_snapshot(const rvm_witness_log_t *log, rvm_witness_record_
     if (log == NULL || (buf == NULL && cap > 0) || n_out == NULL) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
-    uint32_t n = rvm_witness_len(log);
-    if (n > cap) {
-        n = cap;
-    }
-    uint64_t first = log->next_sequence - n;
-    for (uint32_t i = 0; i < n; i++) {
-        buf[i] = log->records[(first + i) % log->capacity];
-    }
-    *n_out = n;
-    return RVM_OK;
+    uint32_t len = rvm_witness_len(log);
+    return rvm_witness_read_from(log, log->next_sequence - (len < cap ? len : cap), buf, cap, n_out);
 }
 
 rvm_err_t rvm_witness_mark_drained(rvm_witness_log_t *log, uint64_t seq)
@@ -231,5 +219,20 @@ rvm_err_t rvm_witness_mark_drained(rvm_witness_log_t *log, uint64_t seq)
     if (seq > log->drained_sequence) {
         log->drained_sequence = seq;
     }
+    return RVM_OK;
+}
+
+rvm_err_t rvm_witness_log_segment(const rvm_witness_log_t *log, rvm_witness_segment_t *seg)
+{
+    if (log == NULL || seg == NULL || log->records == NULL || log->capacity == 0) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    seg->chain_mode = log->chain_mode;
+    seg->digest = log->digest;
+    seg->complete = true;
+    seg->first_sequence = rvm_witness_oldest_sequence(log);
+    seg->count = rvm_witness_len(log);
+    seg->prev_chain = log->base_chain;
+    seg->final_chain = log->chain_value;
     return RVM_OK;
 }

@@ -37,12 +37,18 @@ typedef struct rvm_witness_config {
     void *clock_ctx;
 } rvm_witness_config_t;
 
-/* Fields are private to librvmwitness; read them through the accessors. */
+/*
+ * Fields are private to librvmwitness; read them through the accessors. The
+ * ring slots are private too: a slot's `pad` carries half of its chain value
+ * (never exported, cleared on copy-out), so read records only through
+ * rvm_witness_get, rvm_witness_read_from or rvm_witness_snapshot.
+ */
 typedef struct rvm_witness_log {
     rvm_witness_record_t *records;
     uint32_t capacity;
     uint32_t write_pos;
     uint64_t chain_value;        /* 64-bit chain value after the newest record */
+    uint64_t base_chain;         /* 64-bit chain value preceding the oldest retained record */
     uint64_t next_sequence;
     uint64_t drained_sequence;   /* every sequence below this has been drained */
     uint64_t lost;               /* records overwritten before they were drained */
@@ -87,8 +93,18 @@ uint32_t rvm_witness_len(const rvm_witness_log_t *log);
 uint64_t rvm_witness_chain_value(const rvm_witness_log_t *log);
 /* Records overwritten before the drain reached them. */
 uint64_t rvm_witness_lost(const rvm_witness_log_t *log);
+/* Sequence of the oldest record still in the ring (equals total emitted when the log is empty). */
+uint64_t rvm_witness_oldest_sequence(const rvm_witness_log_t *log);
+/* The 64-bit chain value preceding the oldest retained record: where verification of the live ring starts. */
+uint64_t rvm_witness_base_chain(const rvm_witness_log_t *log);
+/* Chain value preceding record `seq`, for any seq from the oldest retained one to total emitted; else NOT_FOUND. */
+rvm_err_t rvm_witness_chain_before(const rvm_witness_log_t *log, uint64_t seq, uint64_t *chain_out);
 /* Copies the record with sequence `seq` if it is still in the ring; RVM_ERR_NOT_FOUND otherwise. */
 rvm_err_t rvm_witness_get(const rvm_witness_log_t *log, uint64_t seq, rvm_witness_record_t *out);
+/* Copies up to `cap` records from sequence `seq` on, oldest-first; NOT_FOUND when `seq` is no longer (or not
+ * yet) held. */
+rvm_err_t rvm_witness_read_from(const rvm_witness_log_t *log, uint64_t seq, rvm_witness_record_t *buf, uint32_t cap,
+                                uint32_t *n_out);
 /* Copies the most recent min(cap, len) records oldest-first; `*n_out` receives the count. */
 rvm_err_t rvm_witness_snapshot(const rvm_witness_log_t *log, rvm_witness_record_t *buf, uint32_t cap, uint32_t *n_out);
 /* Marks every record below `seq` as drained (moved to warmer storage); never moves backwards. */
