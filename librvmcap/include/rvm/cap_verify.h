@@ -1,0 +1,100 @@
+/*
+ * Capability-level verification (spec §5.7): P1 (handle, epoch, rights; the
+ * hot path), P2 (policy) and P3 (derivation chain).
+ *
+ * P1 result, checks evaluated together, first failing one reported:
+ *   RVM_ERR_INVALID_HANDLE           index out of range, slot free, or generation differs
+ *   RVM_ERR_STALE_CAPABILITY         token epoch differs from its object's epoch
+ *   RVM_ERR_CAPABILITY_TYPE_MISMATCH a required object type was given and differs
+ *   RVM_ERR_INSUFFICIENT_CAPABILITY  a requested right is not held (also any bit 7 request)
+ * P1 runs in time independent of the rights held and requested: no branch or
+ * memory address depends on them, and the handle index is reduced with a mask
+ * (never a bounds branch), so a mispredicted path cannot read out of bounds.
+ */
+#ifndef RVM_CAP_VERIFY_H
+#define RVM_CAP_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rvm/cap_ct.h>
+#include <rvm/cap_handle.h>
+#include <rvm/cap_manager.h>
+#include <rvm/err.h>
+#include <rvm/rights.h>
+
+/* Object type argument meaning "any type". */
+#define RVM_CAP_TYPE_ANY 0xFFu
+
+/*
+ * P1, inline for the hot path. `m` must be initialised; `type` is an
+ * rvm_obj_type_t or RVM_CAP_TYPE_ANY. Each failing check overwrites the
+ * result, in reverse precedence order, through a branch-free select
+ * (cap_ct.h); the valgrind test in tests/ fails on any branch on the rights.
+ */
+static inline rvm_err_t rvm_cap_check_p1(const rvm_cap_manager_t *m, rvm_cap_handle_t h, rvm_rights_t rights,
+                                         uint8_t type)
+{
+    const rvm_cap_hot_t *s = &m->hot[h.index & m->index_mask];
+    uint64_t want;
+    uint64_t have;
+    __builtin_memcpy(&want, &h, sizeof want);
+    __builtin_memcpy(&have, &s->key, sizeof have);
+    int32_t err = rvm_cap_ct_sel_and32(rights, s->denied, RVM_ERR_INSUFFICIENT_CAPABILITY, RVM_OK);
+    if (type != RVM_CAP_TYPE_ANY) {
+        err = rvm_cap_ct_sel_ne32(s->type, type, RVM_ERR_CAPABILITY_TYPE_MISMATCH, err);
+    }
+    err = rvm_cap_ct_sel_ne32(s->epoch, m->object_epochs[s->object], RVM_ERR_STALE_CAPABILITY, err);
+    err = rvm_cap_ct_sel_ne64(want, have, RVM_ERR_INVALID_HANDLE, err);
+    return (rvm_err_t)err;
+}
+
+/* P1 as an exported function (any object type). */
+rvm_err_t rvm_cap_verify_p1(const rvm_cap_manager_t *m, rvm_cap_handle_t h, rvm_rights_t rights);
+
+/* P1 requiring object type `type` (or RVM_CAP_TYPE_ANY). */
+rvm_err_t rvm_cap_verify_p1_typed(const rvm_cap_manager_t *m, rvm_cap_handle_t h, rvm_rights_t rights, uint8_t type);
+
+typedef struct rvm_cap_p1_request {
+    rvm_cap_handle_t handle;
+    rvm_rights_t rights;
+    uint8_t type;   /* rvm_obj_type_t or RVM_CAP_TYPE_ANY */
+} rvm_cap_p1_request_t;
+
+/*
+ * Runs P1 on `n` requests, writing each result to `results[i]`; returns
+ * RVM_OK when all passed, else the result of the first failing request.
+ */
+rvm_err_t rvm_cap_verify_p1_batch(const rvm_cap_manager_t *m, const rvm_cap_p1_request_t *reqs, size_t n,
+                                  rvm_err_t *results);
+
+/* Policy context of a P2 check (spec §5.7). */
+typedef struct rvm_cap_policy_ctx {
+    rvm_partition_id_t expected_owner;
+    uint64_t region_base;
+    uint64_t region_limit;
+    uint64_t lease_expiry_ns;
+    uint64_t current_time_ns;
+    uint8_t max_delegation_depth;
+    uint64_t nonce;
+} rvm_cap_policy_ctx_t;
+
+/*
+ * P2: owner, region_base < region_limit, time within lease, depth within
+ * limit, nonce fresh; all five evaluated, the nonce recorded only when every
+ * check (and the handle and epoch) passed. Reports, in this order:
+ * INVALID_HANDLE, STALE_CAPABILITY, NONCE_REPLAY (a replay says nothing about
+ * the other four), PROOF_INVALID for any other failure without saying which.
+ */
+rvm_err_t rvm_cap_verify_p2(rvm_cap_manager_t *m, rvm_cap_handle_t h, const rvm_cap_policy_ctx_t *ctx);
+
+/*
+ * P3: walks from `h` to its root, at most `max_depth` (<= RVM_CAP_MAX_DEPTH)
+ * steps: every ancestor live, depth strictly decreasing, epochs not
+ * decreasing towards the leaf, rights only shrinking, same object, ending at
+ * depth 0. INVALID_HANDLE / STALE_CAPABILITY for `h` itself, PROOF_INVALID
+ * for a broken or too long chain.
+ */
+rvm_err_t rvm_cap_verify_p3(const rvm_cap_manager_t *m, rvm_cap_handle_t h, uint8_t max_depth);
+
+#endif
