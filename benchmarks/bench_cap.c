@@ -41,9 +41,13 @@ static void p1(void *c, uint64_t first, uint64_t ops)
 {
     cap_ctx_t *x = c;
     uint32_t acc = 0;
-    for (uint64_t i = first; i < first + ops; i++) {
+    /* Four checks per iteration so the loop's own bookkeeping is not what is measured. */
+    for (uint64_t i = first; i < first + ops; i += 4) {
         uint64_t k = i & (LOOKUPS - 1);
         acc |= (uint32_t)rvm_cap_check_p1(&x->m, x->handles[k], x->rights[k], RVM_CAP_TYPE_ANY);
+        acc |= (uint32_t)rvm_cap_check_p1(&x->m, x->handles[k + 1], x->rights[k + 1], RVM_CAP_TYPE_ANY);
+        acc |= (uint32_t)rvm_cap_check_p1(&x->m, x->handles[k + 2], x->rights[k + 2], RVM_CAP_TYPE_ANY);
+        acc |= (uint32_t)rvm_cap_check_p1(&x->m, x->handles[k + 3], x->rights[k + 3], RVM_CAP_TYPE_ANY);
     }
     bench_sink(acc);
 }
