@@ -1,5 +1,6 @@
 #include <rvm/ct.h>
 #include <rvm/endian.h>
+#include <rvm/fold.h>
 #include <rvm/sha256.h>
 
 #include "sha256_impl.h"
@@ -112,15 +113,23 @@ static rvm_sha256_impl_t default_impl(void)
     return RVM_SHA256_IMPL_PORTABLE;
 }
 
+/* Out of line so that the dispatchers, which inline active_impl, need no stack frame for a one-time event. */
+static __attribute__((noinline)) unsigned first_use(void)
+{
+    unsigned cur = 0;
+    /* Compare-and-swap so that a racing first use cannot undo an explicit rvm_sha256_select. */
+    unsigned chosen = (unsigned)default_impl() + 1u;
+    if (__atomic_compare_exchange_n(&active_plus_one, &cur, chosen, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        cur = chosen;
+    }
+    return cur;
+}
+
 static rvm_sha256_impl_t active_impl(void)
 {
     unsigned cur = __atomic_load_n(&active_plus_one, __ATOMIC_ACQUIRE);
     if (cur == 0) {
-        /* Compare-and-swap so that a racing first use cannot undo an explicit rvm_sha256_select. */
-        unsigned chosen = (unsigned)default_impl() + 1u;
-        if (__atomic_compare_exchange_n(&active_plus_one, &cur, chosen, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            cur = chosen;
-        }
+        cur = first_use();
     }
     return (rvm_sha256_impl_t)(cur - 1u);
 }
@@ -261,4 +270,71 @@ void rvm_sha256(const void *data, size_t len, uint8_t out[RVM_SHA256_DIGEST_LEN]
     rvm_sha256_init(&ctx);
     rvm_sha256_update(&ctx, data, len);
     rvm_sha256_final(&ctx, out);
+}
+
+/* The digest's xorfold64 straight from the state: its big-endian words read back as little-endian u64s. */
+static uint64_t state_xorfold64(const uint32_t st[8])
+{
+    uint32_t lo = st[0] ^ st[2] ^ st[4] ^ st[6];
+    uint32_t hi = st[1] ^ st[3] ^ st[5] ^ st[7];
+    return (uint64_t)__builtin_bswap32(lo) | ((uint64_t)__builtin_bswap32(hi) << 32);
+}
+
+/*
+ * For the compressors that read their block from memory; SHA-NI builds it in
+ * registers instead. This and chain_long stay out of line so that the
+ * dispatcher needs no stack frame on its way to SHA-NI.
+ */
+static __attribute__((noinline)) uint64_t chain_short_in_memory(rvm_sha256_impl_t impl, uint64_t prev,
+                                                                const uint8_t *msg, size_t len)
+{
+    uint8_t blk[RVM_SHA256_BLOCK_LEN];
+    uint32_t st[8];
+    rvm_le64_store(blk, prev);
+    if (len > 0) {
+        __builtin_memcpy(blk + 8, msg, len);
+    }
+    blk[8 + len] = 0x80;
+    __builtin_memset(blk + 9 + len, 0, RVM_SHA256_BLOCK_LEN - 8 - 9 - len);
+    rvm_be64_store(blk + RVM_SHA256_BLOCK_LEN - 8, (uint64_t)(8 + len) * 8u);
+    for (unsigned i = 0; i < 8; i++) {
+        st[i] = rvm_sha256_iv[i];
+    }
+#if defined(RVM_SHA256_HAVE_ARMV8_CE)
+    if (impl == RVM_SHA256_IMPL_ARMV8_CE) {
+        rvm_sha256_armv8_ce_compress(st, blk, 1);
+        return state_xorfold64(st);
+    }
+#endif
+    (void)impl;
+    compress_portable(st, blk, 1);
+    return state_xorfold64(st);
+}
+
+static __attribute__((noinline)) uint64_t chain_long(uint64_t prev, const uint8_t *msg, size_t len)
+{
+    uint8_t head[8];
+    uint8_t d[RVM_SHA256_DIGEST_LEN];
+    rvm_sha256_ctx_t ctx;
+    rvm_le64_store(head, prev);
+    rvm_sha256_init(&ctx);
+    rvm_sha256_update(&ctx, head, sizeof head);
+    rvm_sha256_update(&ctx, msg, len);
+    rvm_sha256_final(&ctx, d);
+    return rvm_xorfold64(d);
+}
+
+uint64_t rvm_sha256_chain_xorfold64(uint64_t prev, const void *msg, size_t len)
+{
+    const uint8_t *m = msg;
+    if (len > RVM_SHA256_CHAIN_SHORT_MAX) {
+        return chain_long(prev, m, len);
+    }
+    rvm_sha256_impl_t impl = active_impl();
+#if defined(RVM_SHA256_HAVE_X86_SHANI)
+    if (impl == RVM_SHA256_IMPL_X86_SHANI) {
+        return rvm_sha256_x86_shani_chain_xorfold64(prev, m, len);
+    }
+#endif
+    return chain_short_in_memory(impl, prev, m, len);
 }

@@ -26,6 +26,8 @@ RVM_SHA256_PRIVATE extern const uint32_t rvm_sha256_k[64];
 /* CPUID reports the SHA extensions together with the SSSE3 and SSE4.1 they are used with. */
 RVM_SHA256_PRIVATE bool rvm_sha256_x86_shani_probe(void);
 RVM_SHA256_PRIVATE void rvm_sha256_x86_shani_compress(uint32_t state[8], const uint8_t *blocks, size_t nblocks);
+/* rvm_sha256_chain_xorfold64 for len <= RVM_SHA256_CHAIN_SHORT_MAX. */
+RVM_SHA256_PRIVATE uint64_t rvm_sha256_x86_shani_chain_xorfold64(uint64_t prev, const uint8_t *msg, size_t len);
 #endif
 
 #if defined(RVM_SHA256_HAVE_ARMV8_CE)

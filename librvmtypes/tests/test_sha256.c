@@ -1,5 +1,6 @@
 /* SHA-256: FIPS 180-4 known answers and a differential check against libsodium, on every implementation this CPU has. */
-#define _POSIX_C_SOURCE 200809L
+/* MAP_ANONYMOUS, for the guard pages. */
+#define _DEFAULT_SOURCE
 #include <check.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -7,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <rvm/ct.h>
 #include <rvm/err.h>
+#include <rvm/fold.h>
 #include <rvm/sha256.h>
 
 static const rvm_sha256_impl_t all_impls[] = {
@@ -264,8 +268,8 @@ START_TEST(final_wipes_the_context)
 END_TEST
 
 /*
- * The witness log hashes one pre-padded block with rvm_sha256_compress, so the
- * raw compression function must agree everywhere: same state words in and out,
+ * Callers may hash pre-padded blocks with rvm_sha256_compress, so the raw
+ * compression function must agree everywhere: same state words in and out,
  * whole blocks, any alignment of either pointer, and nblocks == 0 is a no-op.
  */
 START_TEST(compress_contract_matches_across_impls)
@@ -301,7 +305,7 @@ START_TEST(compress_contract_matches_across_impls)
         }
     }
 
-    /* The witness log's use: IV, one block holding a short message and its padding. */
+    /* IV, one block holding a short message and its padding. */
     static const char msg[] = "witness record bytes";
     uint8_t block[64] = { 0 };
     memcpy(block, msg, sizeof msg - 1);
@@ -368,6 +372,145 @@ START_TEST(differential_against_libsodium)
         }
     }
     free(msg);
+    ck_assert_int_eq(rvm_sha256_select(before), RVM_OK);
+}
+END_TEST
+
+/* LE64(prev) ‖ msg, the message rvm_sha256_chain_xorfold64 hashes. */
+static size_t chain_message(uint64_t prev, const uint8_t *msg, size_t len, uint8_t *out)
+{
+    for (unsigned i = 0; i < 8; i++) {
+        out[i] = (uint8_t)(prev >> (8 * i));
+    }
+    if (len > 0) {
+        memcpy(out + 8, msg, len);
+    }
+    return 8 + len;
+}
+
+/* The fold spelled out byte by byte, so the check does not lean on rvm/fold.h alone. */
+static uint64_t sodium_chain_xorfold64(const uint8_t *whole, size_t len)
+{
+    uint8_t d[32];
+    crypto_hash_sha256(d, whole, len);
+    uint64_t fold = 0;
+    for (unsigned i = 0; i < 32; i++) {
+        fold ^= (uint64_t)d[i] << (8 * (i % 8));
+    }
+    return fold;
+}
+
+/* Checks one call against xorfold64(rvm_sha256(...)) and against libsodium. */
+static void check_chain(uint64_t prev, const uint8_t *msg, size_t len, rvm_sha256_impl_t impl)
+{
+    static uint8_t whole[8 + 4096];
+    ck_assert_uint_le(len, sizeof whole - 8);
+    size_t n = chain_message(prev, msg, len, whole);
+    uint8_t d[32];
+    rvm_sha256(whole, n, d);
+    uint64_t want = rvm_xorfold64(d);
+    ck_assert_uint_eq(want, sodium_chain_xorfold64(whole, n));
+    uint64_t got = rvm_sha256_chain_xorfold64(prev, msg, len);
+    ck_assert_msg(got == want, "%s len %zu prev %016llx: got %016llx want %016llx", rvm_sha256_impl_name(impl), len,
+                  (unsigned long long)prev, (unsigned long long)got, (unsigned long long)want);
+}
+
+/*
+ * A readable page between two inaccessible ones: a message placed flush
+ * against either edge makes any read outside it fault, in every build (the
+ * sanitizer build catches the same on the heap, this catches it without one).
+ */
+typedef struct guarded {
+    uint8_t *map;
+    uint8_t *page;
+    size_t page_size;
+} guarded_t;
+
+static void guarded_init(guarded_t *g)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    ck_assert_int_gt(ps, 0);
+    g->page_size = (size_t)ps;
+    void *m = mmap(NULL, 3 * g->page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(m != MAP_FAILED);
+    g->map = m;
+    g->page = g->map + g->page_size;
+    ck_assert_int_eq(mprotect(g->page, g->page_size, PROT_READ | PROT_WRITE), 0);
+}
+
+static void guarded_free(guarded_t *g)
+{
+    ck_assert_int_eq(munmap(g->map, 3 * g->page_size), 0);
+}
+
+/*
+ * The one-block fast path (len <= 47, so 8..55 bytes hashed in all) on every
+ * implementation: every length, at every alignment, ending at a guard page
+ * and starting right after one, then random messages and chain values.
+ */
+START_TEST(chain_xorfold64_short_messages)
+{
+    rvm_sha256_impl_t before = rvm_sha256_active_impl();
+    rvm_sha256_impl_t impls[N_IMPLS];
+    size_t n = available_impls(impls);
+    guarded_t g;
+    guarded_init(&g);
+    uint8_t *end = g.page + g.page_size;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(rvm_sha256_select(impls[i]), RVM_OK);
+        rng_seed(0x5eed0004);
+        check_chain(0, NULL, 0, impls[i]);
+        check_chain(UINT64_MAX, NULL, 0, impls[i]);
+        for (size_t len = 0; len <= RVM_SHA256_CHAIN_SHORT_MAX; len++) {
+            for (size_t skew = 0; skew < 8; skew++) {
+                uint8_t *at_end = end - len - skew;
+                rng_fill(at_end, len);
+                check_chain(rng_next(), at_end, len, impls[i]);
+                uint8_t *at_start = g.page + skew;
+                rng_fill(at_start, len);
+                check_chain(rng_next(), at_start, len, impls[i]);
+            }
+            /* All-ones bytes show a terminator or length OR-ed into the wrong word. */
+            memset(end - len, 0xff, len);
+            check_chain(UINT64_MAX, end - len, len, impls[i]);
+        }
+        for (int c = 0; c < 20000; c++) {
+            size_t len = (size_t)(rng_next() % (RVM_SHA256_CHAIN_SHORT_MAX + 1));
+            uint8_t *p = end - len;
+            rng_fill(p, len);
+            check_chain(rng_next(), p, len, impls[i]);
+        }
+    }
+    guarded_free(&g);
+    ck_assert_int_eq(rvm_sha256_select(before), RVM_OK);
+}
+END_TEST
+
+/* Past 47 bytes the general path takes over: still the same function, still no stray reads. */
+START_TEST(chain_xorfold64_long_messages)
+{
+    rvm_sha256_impl_t before = rvm_sha256_active_impl();
+    rvm_sha256_impl_t impls[N_IMPLS];
+    size_t n = available_impls(impls);
+    guarded_t g;
+    guarded_init(&g);
+    uint8_t *end = g.page + g.page_size;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(rvm_sha256_select(impls[i]), RVM_OK);
+        rng_seed(0x5eed0005);
+        for (size_t len = RVM_SHA256_CHAIN_SHORT_MAX + 1; len <= 300; len++) {
+            uint8_t *p = end - len;
+            rng_fill(p, len);
+            check_chain(rng_next(), p, len, impls[i]);
+        }
+        for (int c = 0; c < 200; c++) {
+            size_t len = RVM_SHA256_CHAIN_SHORT_MAX + 1 + (size_t)(rng_next() % 4000);
+            uint8_t *p = end - len;
+            rng_fill(p, len);
+            check_chain(rng_next(), p, len, impls[i]);
+        }
+    }
+    guarded_free(&g);
     ck_assert_int_eq(rvm_sha256_select(before), RVM_OK);
 }
 END_TEST
@@ -445,6 +588,8 @@ int main(void)
     tcase_add_test(tc, final_wipes_the_context);
     tcase_add_test(tc, compress_contract_matches_across_impls);
     tcase_add_test(tc, differential_against_libsodium);
+    tcase_add_test(tc, chain_xorfold64_short_messages);
+    tcase_add_test(tc, chain_xorfold64_long_messages);
     tcase_add_test(tc, concurrent_first_use_agrees);
     tcase_add_test(tc, ct_equal_and_secure_zero);
     suite_add_tcase(s, tc);

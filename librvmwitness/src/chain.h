@@ -17,7 +17,9 @@
  * Little-endian stores for the hot paths. The shift-based helpers of
  * <rvm/endian.h> are portable, but compilers do not reliably merge their
  * byte stores, and append and verification run them several times per
- * record; on little-endian targets a native copy is the same bytes.
+ * record; on little-endian targets a native copy is the same bytes. Such a
+ * host also holds a record's canonical bytes 0..51 in the record itself
+ * (once reserved is zero), which append and verification hash in place.
  */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define RVM_WITNESS_LE_HOST 1
@@ -65,73 +67,28 @@ static inline bool rvm_witness_kind_ok(uint8_t code)
 }
 
 /*
- * The chained part of a record, canonical bytes 0..43, as the little-endian
- * words the digests consume, composed from the fields in registers. Reading
- * the caller's record field by field lets each load forward from the store
- * that wrote it (a byte copy of a freshly built record stalls on those
- * stores), and the FNV digest never goes through memory at all.
+ * Writes canonical bytes 0..43 of `r` with the given sequence and time. The
+ * caller's record is read field by field, because it was typically just
+ * built with field stores and a wider load spanning several of them could
+ * not forward; the output goes out as the five words and the 32-bit tail
+ * that the chain digests load back, so those loads forward too. Every field
+ * is read before anything is written, so `out` may overlap `r`.
  */
-typedef struct rvm_witness_head {
-    uint64_t w[5];  /* canonical bytes 0..39 */
-    uint32_t tail;  /* canonical bytes 40..43: payload[4..7] */
-} rvm_witness_head_t;
-
-static inline void rvm_witness_head(const rvm_witness_record_t *r, uint64_t seq, uint64_t ts, rvm_witness_head_t *h)
+static inline void rvm_witness_put_chained(uint8_t out[RVM_WITNESS_CHAINED_LEN], const rvm_witness_record_t *r,
+                                           uint64_t seq, uint64_t ts)
 {
-    h->w[0] = seq;
-    h->w[1] = ts;
     /* Byte 19 (reserved) is zero in the canonical form, whatever the record holds. */
-    h->w[2] = (uint64_t)r->action_kind | ((uint64_t)r->proof_tier << 8) | ((uint64_t)r->flags << 16) |
-              ((uint64_t)r->actor_partition_id << 32);
-    h->w[3] = r->target_object_id;
-    h->w[4] = (uint64_t)r->capability_hash | ((uint64_t)rvm_le32_load(r->payload) << 32);
-    h->tail = rvm_le32_load(r->payload + 4);
-}
-
-/*
- * A chain block is 64 bytes: LE64(prev) at 0, canonical bytes 0..43 of the
- * record at 8. A signer reads bytes 8..59 once the caller has put prev_hash
- * and record_hash at 52..59: one serialisation serves chain and signature.
- */
-#define RVM_WITNESS_BLK_SER 8u
-
-static inline void rvm_witness_head_store(const rvm_witness_head_t *h, uint64_t prev, uint8_t blk[64])
-{
-    rvm_witness_st64(blk, prev);
-    for (size_t i = 0; i < 5; i++) {
-        rvm_witness_st64(blk + RVM_WITNESS_BLK_SER + 8 * i, h->w[i]);
-    }
-    rvm_witness_st32(blk + RVM_WITNESS_BLK_SER + 40, h->tail);
-}
-
-/*
- * SHA-256 of at most 55 bytes is exactly one compression: the message, 0x80,
- * zeros and the bit length fit one block, which the callers lay out in place
- * of going through init/update/final. Returns xorfold64 of the digest.
- */
-static inline uint64_t rvm_witness_sha256_fold(const uint8_t blk[RVM_SHA256_BLOCK_LEN])
-{
-    uint32_t st[8];
-    for (unsigned i = 0; i < 8; i++) {
-        st[i] = rvm_sha256_iv[i];
-    }
-    rvm_sha256_compress(st, blk, 1);
-    /* The digest is big-endian words; xorfold64 reads its bytes as little-endian words. */
-    uint64_t fold = 0;
-    for (unsigned i = 0; i < 8; i += 2) {
-        fold ^= (uint64_t)__builtin_bswap32(st[i]) | ((uint64_t)__builtin_bswap32(st[i + 1]) << 32);
-    }
-    return fold;
-}
-
-/* Fills bytes 8*from..55 of a block with zero words and ends it with the SHA-256 bit length of `len` bytes. */
-static inline void rvm_witness_sha256_pad(uint8_t blk[RVM_SHA256_BLOCK_LEN], size_t from, unsigned len)
-{
-    for (size_t i = from; i < 7; i++) {
-        rvm_witness_st64(blk + 8 * i, 0);
-    }
-    /* Stored as a little-endian word, the byte-swapped length is the big-endian length SHA-256 wants. */
-    rvm_witness_st64(blk + 56, __builtin_bswap64((uint64_t)len * 8u));
+    uint64_t kind_actor = (uint64_t)r->action_kind | ((uint64_t)r->proof_tier << 8) | ((uint64_t)r->flags << 16) |
+                          ((uint64_t)r->actor_partition_id << 32);
+    uint64_t target = r->target_object_id;
+    uint64_t cap_payload = (uint64_t)r->capability_hash | ((uint64_t)rvm_le32_load(r->payload) << 32);
+    uint32_t tail = rvm_le32_load(r->payload + 4);
+    rvm_witness_st64(out, seq);
+    rvm_witness_st64(out + 8, ts);
+    rvm_witness_st64(out + 16, kind_actor);
+    rvm_witness_st64(out + 24, target);
+    rvm_witness_st64(out + 32, cap_payload);
+    rvm_witness_st32(out + 40, tail);
 }
 
 /* Byte-serial FNV-1a over the eight little-endian bytes of `w`, as the reference hashes mode 1. */
@@ -144,57 +101,37 @@ static inline uint64_t rvm_witness_fnv_le64(uint64_t h, uint64_t w)
     return h;
 }
 
-/* Mode 2 chains LE64(prev) ‖ ser[0..44], 52 bytes; mode 1 chains LE64(prev) ‖ LE64(sequence), 16 bytes. */
-#define RVM_WITNESS_CONTENT_MSG_LEN (RVM_WITNESS_BLK_SER + RVM_WITNESS_CHAINED_LEN)
-#define RVM_WITNESS_SEQUENCE_MSG_LEN 16u
+/* Mode 1 chains LE64(prev) ‖ LE64(sequence): the first 8 canonical bytes after the chain value. */
+#define RVM_WITNESS_SEQUENCE_LEN 8u
 
-_Static_assert(RVM_WITNESS_CONTENT_MSG_LEN == 52, "mode 2 message: six words and a 32-bit tail");
+_Static_assert(RVM_WITNESS_CHAINED_LEN <= RVM_SHA256_CHAIN_SHORT_MAX, "a mode 2 link is one SHA-256 compression");
 
 /*
- * Chain value of a record whose chained part is `h`, extending `prev`. `blk`
- * is scratch for the SHA-256 block. The FNV fast digest of mode 2 runs
- * FNV-1a over the message's 64-bit little-endian words (the last one the
- * zero-extended 32-bit tail) rather than its bytes: byte-serial FNV is a
- * 4-cycle multiply chain per byte and cannot chain 52 bytes inside the
- * append budget. Each step is still a bijection of the state, so any change
- * to one word changes the chain value. Mode 1 keeps the reference's
- * byte-wise FNV-1a so its known answers hold.
+ * Chain value of the record whose canonical bytes start at `ser`, extending
+ * `prev`. The FNV fast digest of mode 2 runs FNV-1a over the message's
+ * 64-bit little-endian words (the last one the zero-extended 32-bit tail)
+ * rather than its bytes: byte-serial FNV is a 4-cycle multiply chain per
+ * byte and cannot chain 52 bytes inside the append budget. Each step is
+ * still a bijection of the state, so any change to one word changes the
+ * chain value. Mode 1 keeps the reference's byte-wise FNV-1a so its known
+ * answers hold.
  */
-static inline uint64_t rvm_witness_chain_head(uint8_t chain_mode, uint8_t digest, uint64_t prev,
-                                              const rvm_witness_head_t *h, uint8_t blk[RVM_SHA256_BLOCK_LEN])
+static inline uint64_t rvm_witness_chain(uint8_t chain_mode, uint8_t digest, uint64_t prev, const uint8_t *ser)
 {
     if (chain_mode == RVM_WITNESS_CHAIN_SEQUENCE) {
         if (digest == RVM_WITNESS_DIGEST_FNV1A) {
-            return rvm_witness_fnv_le64(rvm_witness_fnv_le64(RVM_FNV1A64_OFFSET, prev), h->w[0]);
+            return rvm_witness_fnv_le64(rvm_witness_fnv_le64(RVM_FNV1A64_OFFSET, prev), rvm_le64_load(ser));
         }
-        rvm_witness_st64(blk, prev);
-        rvm_witness_st64(blk + 8, h->w[0]);
-        rvm_witness_st64(blk + 16, 0x80u);
-        rvm_witness_sha256_pad(blk, 3, RVM_WITNESS_SEQUENCE_MSG_LEN);
-        return rvm_witness_sha256_fold(blk);
+        return rvm_sha256_chain_xorfold64(prev, ser, RVM_WITNESS_SEQUENCE_LEN);
     }
     if (digest == RVM_WITNESS_DIGEST_FNV1A) {
         uint64_t x = (RVM_FNV1A64_OFFSET ^ prev) * RVM_FNV1A64_PRIME;
-        for (unsigned i = 0; i < 5; i++) {
-            x = (x ^ h->w[i]) * RVM_FNV1A64_PRIME;
+        for (size_t i = 0; i < 5; i++) {
+            x = (x ^ rvm_le64_load(ser + 8 * i)) * RVM_FNV1A64_PRIME;
         }
-        return (x ^ h->tail) * RVM_FNV1A64_PRIME;
+        return (x ^ rvm_le32_load(ser + 40)) * RVM_FNV1A64_PRIME;
     }
-    /*
-     * Word by word in address order, so that compilers can pair the stores
-     * into the 16-byte stores the SHA-256 code loads back (a load that spans
-     * two stores cannot be forwarded and waits for both to reach the cache).
-     * Byte 52 starts the padding with 0x80, right after the 32-bit tail.
-     */
-    rvm_witness_st64(blk, prev);
-    rvm_witness_st64(blk + 8, h->w[0]);
-    rvm_witness_st64(blk + 16, h->w[1]);
-    rvm_witness_st64(blk + 24, h->w[2]);
-    rvm_witness_st64(blk + 32, h->w[3]);
-    rvm_witness_st64(blk + 40, h->w[4]);
-    rvm_witness_st64(blk + 48, (uint64_t)h->tail | (0x80ull << 32));
-    rvm_witness_st64(blk + 56, __builtin_bswap64((uint64_t)RVM_WITNESS_CONTENT_MSG_LEN * 8u));
-    return rvm_witness_sha256_fold(blk);
+    return rvm_sha256_chain_xorfold64(prev, ser, RVM_WITNESS_CHAINED_LEN);
 }
 
 /*

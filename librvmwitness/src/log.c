@@ -49,10 +49,9 @@ rvm_err_t rvm_witness_log_init(rvm_witness_log_t *log, rvm_witness_record_t *sto
 
 uint64_t rvm_witness_chain_step(uint8_t chain_mode, uint8_t digest, uint64_t prev, const rvm_witness_record_t *rec)
 {
-    rvm_witness_head_t h;
-    uint8_t blk[RVM_SHA256_BLOCK_LEN];
-    rvm_witness_head(rec, rec->sequence, rec->timestamp_ns, &h);
-    return rvm_witness_chain_head(chain_mode, digest, prev, &h, blk);
+    uint8_t ser[RVM_WITNESS_CHAINED_LEN];
+    rvm_witness_put_chained(ser, rec, rec->sequence, rec->timestamp_ns);
+    return rvm_witness_chain(chain_mode, digest, prev, ser);
 }
 
 static inline bool may_append(const rvm_witness_log_t *log)
@@ -92,23 +91,40 @@ rvm_err_t rvm_witness_signed_append(rvm_witness_log_t *log, const rvm_witness_re
             log->lost++;
         }
     }
-    /* Chained from the caller's record rather than from the slot, so no load waits on the slot's stores. */
-    rvm_witness_head_t h;
-    uint8_t blk[RVM_SHA256_BLOCK_LEN];
-    rvm_witness_head(rec, seq, ts, &h);
-    uint64_t chain = rvm_witness_chain_head(log->chain_mode, log->digest, prev, &h, blk);
+    uint64_t aux;
+    __builtin_memcpy(&aux, rec->aux, sizeof aux);
+#if RVM_WITNESS_LE_HOST
+    /*
+     * The slot's own bytes are its canonical form here: the record is built
+     * there once, then chained and signed in place.
+     */
+    uint8_t *ser = (uint8_t *)slot;
+#else
+    uint8_t ser[RVM_WITNESS_RECORD_SIZE];
     *slot = *rec;
     slot->sequence = seq;
     slot->timestamp_ns = ts;
     slot->reserved = 0;
-    slot->prev_hash = rvm_fold32(prev);
-    slot->record_hash = rvm_fold32(chain);
+#endif
+    rvm_witness_put_chained(ser, rec, seq, ts);
+    __builtin_memcpy(slot->aux, &aux, sizeof aux);
+    /*
+     * prev_hash is stored only after the hash: written before, compilers
+     * merge it with the message's last word into one store, and the hash's
+     * load of that word then waits for the previous link's chain value.
+     */
+    uint64_t chain = rvm_witness_chain(log->chain_mode, log->digest, prev, ser);
+    uint32_t prev_hash = rvm_fold32(prev);
+    uint32_t record_hash = rvm_fold32(chain);
+    rvm_witness_st32(ser + 44, prev_hash);
+    rvm_witness_st32(ser + 48, record_hash);
+#if !RVM_WITNESS_LE_HOST
+    slot->prev_hash = prev_hash;
+    slot->record_hash = record_hash;
+#endif
     slot->pad = (uint32_t)chain;
     if (signer != NULL) {
-        rvm_witness_head_store(&h, prev, blk);
-        rvm_witness_st32(blk + RVM_WITNESS_BLK_SER + 44, slot->prev_hash);
-        rvm_witness_st32(blk + RVM_WITNESS_BLK_SER + 48, slot->record_hash);
-        signer->sign(signer, blk + RVM_WITNESS_BLK_SER, slot->aux);
+        signer->sign(signer, ser, slot->aux);
     }
     log->write_pos = log->write_pos + 1 == log->capacity ? 0 : log->write_pos + 1;
     log->chain_value = chain;

@@ -18,20 +18,19 @@ static uint8_t check_record(const rvm_witness_walk_t *w, const rvm_witness_recor
     if (r->prev_hash != rvm_fold32(prev)) {
         return RVM_WITNESS_VERIFY_PREV_HASH;
     }
-    rvm_witness_head_t h;
-    uint8_t blk[RVM_SHA256_BLOCK_LEN];
-    rvm_witness_head(r, seq, r->timestamp_ns, &h);
-    uint64_t chain = rvm_witness_chain_head(w->chain_mode, w->digest, prev, &h, blk);
+#if RVM_WITNESS_LE_HOST
+    /* With reserved known to be zero, the record's own bytes 0..51 are canonical: hashed and checked in place. */
+    const uint8_t *ser = (const uint8_t *)r;
+#else
+    uint8_t ser[RVM_WITNESS_RECORD_SIZE];
+    rvm_witness_record_serialize(r, ser);
+#endif
+    uint64_t chain = rvm_witness_chain(w->chain_mode, w->digest, prev, ser);
     if (r->record_hash != rvm_fold32(chain)) {
         return RVM_WITNESS_VERIFY_RECORD_HASH;
     }
-    if (w->signer != NULL) {
-        rvm_witness_head_store(&h, prev, blk);
-        rvm_witness_st32(blk + RVM_WITNESS_BLK_SER + 44, r->prev_hash);
-        rvm_witness_st32(blk + RVM_WITNESS_BLK_SER + 48, r->record_hash);
-        if (!w->signer->verify(w->signer, blk + RVM_WITNESS_BLK_SER, r->aux)) {
-            return RVM_WITNESS_VERIFY_SIGNATURE;
-        }
+    if (w->signer != NULL && !w->signer->verify(w->signer, ser, r->aux)) {
+        return RVM_WITNESS_VERIFY_SIGNATURE;
     }
     *chain_out = chain;
     return RVM_WITNESS_VERIFY_OK;

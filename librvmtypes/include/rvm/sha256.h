@@ -37,6 +37,14 @@ void rvm_sha256(const void *data, size_t len, uint8_t out[RVM_SHA256_DIGEST_LEN]
 /* Runs the compression function over `nblocks` whole 64-byte blocks (no padding). */
 void rvm_sha256_compress(uint32_t state[8], const uint8_t *blocks, size_t nblocks);
 
+/* Longest `len` for which rvm_sha256_chain_xorfold64 is a single compression: 8 + 47 + 1 + 8 = 64 bytes. */
+#define RVM_SHA256_CHAIN_SHORT_MAX 47u
+/*
+ * Hash-chain step: xorfold64 (rvm/fold.h) of SHA-256(LE64(prev) ‖ msg[0..len)). One compression from the IV
+ * when len ≤ RVM_SHA256_CHAIN_SHORT_MAX; any longer `len` is hashed by the general path, with the same result.
+ */
+uint64_t rvm_sha256_chain_xorfold64(uint64_t prev, const void *msg, size_t len);
+
 /*
  * Implementation choice. Until rvm_sha256_select is called, the first use picks
  * the best available one (thread-safe), except on freestanding AArch64 (or any

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <rvm/err.h>
+#include <rvm/fold.h>
 #include <rvm/hmac.h>
 #include <rvm/sha256.h>
 
@@ -187,6 +188,27 @@ static void fips_vectors(rvm_sha256_impl_t impl)
     check(bytes_equal(got, want, 32), "rfc4231 case 2", impl, 0);
 }
 
+static uint8_t chain_buf[1 + 8 + 130];
+
+/* The chain step is xorfold64 of the full digest: one-block lengths 0..47, the general path above, both parities. */
+static void chain_step(rvm_sha256_impl_t impl)
+{
+    for (size_t c = 0; c < 2 * 131; c++) {
+        size_t len = c / 2;
+        uint8_t *whole = chain_buf + (c & 1);
+        uint64_t prev = rng_next();
+        for (size_t i = 0; i < 8; i++) {
+            whole[i] = (uint8_t)(prev >> (8 * i));
+        }
+        for (size_t i = 0; i < len; i++) {
+            whole[8 + i] = (uint8_t)rng_next();
+        }
+        uint8_t d[32];
+        rvm_sha256(whole, 8 + len, d);
+        check(rvm_sha256_chain_xorfold64(prev, whole + 8, len) == rvm_xorfold64(d), "chain step", impl, len);
+    }
+}
+
 static uint8_t vreg_in[32 * 16];
 static uint8_t vreg_out[32 * 16];
 
@@ -272,6 +294,7 @@ int main(void)
           RVM_SHA256_IMPL_X86_SHANI, 0);
 
     fips_vectors(RVM_SHA256_IMPL_PORTABLE);
+    chain_step(RVM_SHA256_IMPL_PORTABLE);
 
     bool ce = rvm_sha256_impl_available(RVM_SHA256_IMPL_ARMV8_CE);
     check(ce, "ce available on this cpu", RVM_SHA256_IMPL_ARMV8_CE, 0);
@@ -279,6 +302,7 @@ int main(void)
         check(rvm_sha256_select(RVM_SHA256_IMPL_ARMV8_CE) == RVM_OK, "select ce", RVM_SHA256_IMPL_ARMV8_CE, 0);
         check(rvm_sha256_active_impl() == RVM_SHA256_IMPL_ARMV8_CE, "ce active", RVM_SHA256_IMPL_ARMV8_CE, 0);
         fips_vectors(RVM_SHA256_IMPL_ARMV8_CE);
+        chain_step(RVM_SHA256_IMPL_ARMV8_CE);
         ce_preserves_vector_registers();
         portable_and_ce_agree();
     }
