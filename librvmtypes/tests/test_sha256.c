@@ -16,54 +16,7 @@
 #include <rvm/fold.h>
 #include <rvm/sha256.h>
 
-static const rvm_sha256_impl_t all_impls[] = {
-    RVM_SHA256_IMPL_PORTABLE,
-    RVM_SHA256_IMPL_X86_SHANI,
-    RVM_SHA256_IMPL_ARMV8_CE,
-};
-#define N_IMPLS (sizeof all_impls / sizeof all_impls[0])
-
-/* Fills `out` with the implementations this CPU can run; portable is always first. */
-static size_t available_impls(rvm_sha256_impl_t out[N_IMPLS])
-{
-    size_t n = 0;
-    for (size_t i = 0; i < N_IMPLS; i++) {
-        if (rvm_sha256_impl_available(all_impls[i])) {
-            out[n++] = all_impls[i];
-        }
-    }
-    return n;
-}
-
-/* splitmix64 with a fixed seed, so any failure reproduces. */
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed) { rng_state = seed; }
-
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static void rng_fill(uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        p[i] = (uint8_t)rng_next();
-    }
-}
-
-static void hex_decode(const char *hex, uint8_t *out, size_t n)
-{
-    ck_assert_uint_eq(strlen(hex), 2 * n);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
-        out[i] = (uint8_t)v;
-    }
-}
+#include "sha256_test_util.h"
 
 static void hex_encode(const uint8_t *p, size_t n, char *out)
 {
@@ -110,7 +63,7 @@ static void check_kat(const uint8_t *msg, size_t len, const char *hex, rvm_sha25
 {
     uint8_t want[32];
     uint8_t got[32];
-    hex_decode(hex, want, sizeof want);
+    ck_assert_uint_eq(hex_decode(hex, want, sizeof want), sizeof want);
 
     rvm_sha256(msg, len, got);
     ck_assert_msg(memcmp(got, want, 32) == 0, "%s one-shot, %zu bytes", rvm_sha256_impl_name(impl), len);
@@ -232,7 +185,7 @@ START_TEST(every_split_point_of_the_896_bit_message)
     const uint8_t *msg = (const uint8_t *)k->msg;
     size_t len = strlen(k->msg);
     uint8_t want[32];
-    hex_decode(k->digest, want, sizeof want);
+    ck_assert_uint_eq(hex_decode(k->digest, want, sizeof want), sizeof want);
     rvm_sha256_impl_t impls[N_IMPLS];
     size_t n = available_impls(impls);
     for (size_t i = 0; i < n; i++) {
@@ -530,7 +483,7 @@ START_TEST(concurrent_first_use_agrees)
     pthread_t th[N_THREADS];
     uint8_t out[N_THREADS][32];
     uint8_t want[32];
-    hex_decode(fips_kats[1].digest, want, sizeof want);
+    ck_assert_uint_eq(hex_decode(fips_kats[1].digest, want, sizeof want), sizeof want);
     for (int i = 0; i < N_THREADS; i++) {
         ck_assert_int_eq(pthread_create(&th[i], NULL, hash_on_first_use, out[i]), 0);
     }
