@@ -11,14 +11,25 @@
 
 /* Index of the live slot `h` names; false for a bad index, a free slot or another generation. */
 bool rvm_cap_slot_resolve(const rvm_cap_manager_t *m, rvm_cap_handle_t h, uint32_t *idx);
-/* True when the live slot's token epoch equals its object's epoch. */
+/* True when the live slot's object epoch has not moved on since it was made (no stale mark). */
 bool rvm_cap_slot_current(const rvm_cap_manager_t *m, uint32_t idx);
+/* Marks live slot `idx` stale until it is freed. */
+void rvm_cap_slot_mark_stale(rvm_cap_manager_t *m, uint32_t idx);
 /* Finds a free slot from the free hint onwards without taking it. */
 bool rvm_cap_slot_find_free(const rvm_cap_manager_t *m, uint32_t *idx);
-/* Occupies free slot `idx` (found by rvm_cap_slot_find_free) and returns its handle. */
+/*
+ * Occupies free slot `idx` (found by rvm_cap_slot_find_free), unmarked and
+ * first in its object's slot list, and returns its handle.
+ */
 rvm_cap_handle_t rvm_cap_slot_take(rvm_cap_manager_t *m, uint32_t idx, const rvm_cap_token_t *tok, uint32_t object,
                                    rvm_partition_id_t owner, uint64_t badge, uint8_t depth);
-/* Frees live slot `idx`: next generation remembered, object reference dropped; tree links must be gone. */
+/* The hot part of free slot `idx`, shared by init and release: a key no handle reduced to it can match, no mark. */
+static inline rvm_cap_hot_t rvm_cap_hot_free(uint32_t idx)
+{
+    rvm_cap_hot_t s = { { idx ^ 1u, 0 }, RVM_ERR_INSUFFICIENT_CAPABILITY, (rvm_rights_t)~0u, 0, 0 };
+    return s;
+}
+/* Frees live slot `idx`: next generation remembered, out of its object's slot list; tree links must be gone. */
 void rvm_cap_slot_release(rvm_cap_manager_t *m, uint32_t idx);
 /* Rights held by slot `idx`. */
 static inline rvm_rights_t rvm_cap_slot_rights(const rvm_cap_manager_t *m, uint32_t idx)

@@ -30,7 +30,7 @@ rvm_err_t rvm_cap_create_root(rvm_cap_manager_t *m, rvm_partition_id_t caller, u
         !rvm_cap_object_reserve(m, type, object_id, &obj)) {
         return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
     }
-    rvm_cap_token_t tok = { m->next_id, type, rights, m->object_epochs[obj] };
+    rvm_cap_token_t tok = { m->next_id, type, rights, m->objects[obj].epoch };
     rvm_cap_event_t ev = {
         .kind = RVM_ACTION_CAPABILITY_CREATE_ROOT,
         .actor = caller,
@@ -100,7 +100,7 @@ rvm_err_t rvm_cap_grant(rvm_cap_manager_t *m, rvm_partition_id_t caller, rvm_cap
         return err;
     }
     m->next_id++;
-    *out = rvm_cap_slot_take(m, idx, &tok, m->hot[s].object, target, badge, (uint8_t)depth);
+    *out = rvm_cap_slot_take(m, idx, &tok, m->cold[s].object, target, badge, (uint8_t)depth);
     rvm_cap_tree_link(m, s, idx);
     if (once) {
         rvm_cap_slot_set_rights(m, s, (rvm_rights_t)(held & ~RVM_RIGHT_GRANT_ONCE));

@@ -9,8 +9,7 @@ void rvm_cap_config_default(rvm_cap_config_t *cfg)
 
 static bool storage_valid(const rvm_cap_storage_t *st)
 {
-    if (st->hot == NULL || st->cold == NULL || st->worklist == NULL || st->objects == NULL ||
-        st->object_epochs == NULL) {
+    if (st->hot == NULL || st->cold == NULL || st->worklist == NULL || st->objects == NULL) {
         return false;
     }
     if (st->capacity < RVM_CAP_CAPACITY_MIN || st->capacity > RVM_CAP_CAPACITY_MAX ||
@@ -33,7 +32,6 @@ rvm_err_t rvm_cap_manager_init(rvm_cap_manager_t *m, const rvm_cap_storage_t *st
         return RVM_ERR_INVALID_ARGUMENT;
     }
     m->hot = storage->hot;
-    m->object_epochs = storage->object_epochs;
     m->index_mask = storage->capacity - 1u;
     m->cold = storage->cold;
     m->worklist = storage->worklist;
@@ -55,15 +53,10 @@ rvm_err_t rvm_cap_manager_init(rvm_cap_manager_t *m, const rvm_cap_storage_t *st
     m->stats.live = 0;
     m->stats.max_depth_reached = 0;
     for (uint32_t i = 0; i < m->capacity; i++) {
-        rvm_cap_hot_t *s = &m->hot[i];
         rvm_cap_cold_t *c = &m->cold[i];
-        s->key.index = i ^ 1u;
-        s->key.generation = 0;
-        s->epoch = 0;
-        s->object = 0;
-        s->denied = (rvm_rights_t)~0u;
-        s->type = 0;
+        m->hot[i] = rvm_cap_hot_free(i);
         c->id = 0;
+        c->epoch = 0;
         c->badge = 0;
         c->owner = 0;
         c->next_generation = 1;
@@ -71,14 +64,18 @@ rvm_err_t rvm_cap_manager_init(rvm_cap_manager_t *m, const rvm_cap_storage_t *st
         c->first_child = RVM_CAP_INDEX_NONE;
         c->next_sibling = RVM_CAP_INDEX_NONE;
         c->prev_sibling = RVM_CAP_INDEX_NONE;
+        c->object_next = RVM_CAP_INDEX_NONE;
+        c->object_prev = RVM_CAP_INDEX_NONE;
+        c->object = 0;
         c->depth = 0;
         m->worklist[i] = 0;
     }
     for (uint32_t i = 0; i < m->object_capacity; i++) {
         m->objects[i].object_id = 0;
         m->objects[i].refs = 0;
+        m->objects[i].epoch = cfg->initial_epoch;
+        m->objects[i].first_slot = RVM_CAP_INDEX_NONE;
         m->objects[i].type = 0;
-        m->object_epochs[i] = cfg->initial_epoch;
     }
     return RVM_OK;
 }
@@ -97,7 +94,7 @@ rvm_err_t rvm_cap_lookup(const rvm_cap_manager_t *m, rvm_cap_handle_t h, rvm_cap
     }
     const rvm_cap_cold_t *c = &m->cold[idx];
     out->token = rvm_cap_slot_token(m, idx);
-    out->object_id = m->objects[m->hot[idx].object].object_id;
+    out->object_id = m->objects[c->object].object_id;
     out->badge = c->badge;
     out->owner = c->owner;
     out->depth = c->depth;

@@ -19,8 +19,13 @@ bool rvm_cap_slot_resolve(const rvm_cap_manager_t *m, rvm_cap_handle_t h, uint32
 
 bool rvm_cap_slot_current(const rvm_cap_manager_t *m, uint32_t idx)
 {
-    const rvm_cap_hot_t *s = &m->hot[idx];
-    return s->epoch == m->object_epochs[s->object];
+    return m->hot[idx].stale == 0;
+}
+
+void rvm_cap_slot_mark_stale(rvm_cap_manager_t *m, uint32_t idx)
+{
+    m->hot[idx].stale = RVM_CAP_STALE;
+    m->hot[idx].refusal = RVM_ERR_STALE_CAPABILITY;
 }
 
 bool rvm_cap_slot_find_free(const rvm_cap_manager_t *m, uint32_t *idx)
@@ -44,13 +49,12 @@ rvm_cap_handle_t rvm_cap_slot_take(rvm_cap_manager_t *m, uint32_t idx, const rvm
 {
     rvm_cap_hot_t *s = &m->hot[idx];
     rvm_cap_cold_t *c = &m->cold[idx];
-    s->key.index = idx;
-    s->key.generation = c->next_generation;
-    s->epoch = tok->epoch;
-    s->object = (uint16_t)object;
-    s->denied = (rvm_rights_t)~tok->rights;
-    s->type = tok->type;
+    rvm_cap_object_t *o = &m->objects[object];
+    rvm_cap_hot_t fresh = { { idx, c->next_generation }, RVM_ERR_INSUFFICIENT_CAPABILITY, (rvm_rights_t)~tok->rights, 0,
+                            tok->type };
+    *s = fresh;
     c->id = tok->id;
+    c->epoch = tok->epoch;
     c->badge = badge;
     c->owner = owner;
     c->depth = depth;
@@ -58,7 +62,14 @@ rvm_cap_handle_t rvm_cap_slot_take(rvm_cap_manager_t *m, uint32_t idx, const rvm
     c->first_child = RVM_CAP_INDEX_NONE;
     c->next_sibling = RVM_CAP_INDEX_NONE;
     c->prev_sibling = RVM_CAP_INDEX_NONE;
-    m->objects[object].refs++;
+    c->object = (uint16_t)object;
+    c->object_prev = RVM_CAP_INDEX_NONE;
+    c->object_next = o->first_slot;
+    if (o->first_slot != RVM_CAP_INDEX_NONE) {
+        m->cold[o->first_slot].object_prev = idx;
+    }
+    o->first_slot = idx;
+    o->refs++;
     m->stats.live++;
     m->free_hint = (idx + 1) & m->index_mask;
     return s->key;
@@ -68,15 +79,23 @@ void rvm_cap_slot_release(rvm_cap_manager_t *m, uint32_t idx)
 {
     rvm_cap_hot_t *s = &m->hot[idx];
     rvm_cap_cold_t *c = &m->cold[idx];
+    rvm_cap_object_t *o = &m->objects[c->object];
     uint32_t next = s->key.generation + 1u;
     c->next_generation = next == 0 ? 1u : next;
-    m->objects[s->object].refs--;
-    s->key.index = idx ^ 1u;
-    s->key.generation = 0;
-    s->epoch = 0;
-    s->object = 0;
-    s->denied = (rvm_rights_t)~0u;
-    s->type = 0;
+    if (c->object_prev != RVM_CAP_INDEX_NONE) {
+        m->cold[c->object_prev].object_next = c->object_next;
+    } else {
+        o->first_slot = c->object_next;
+    }
+    if (c->object_next != RVM_CAP_INDEX_NONE) {
+        m->cold[c->object_next].object_prev = c->object_prev;
+    }
+    o->refs--;
+    *s = rvm_cap_hot_free(idx);
+    /*
+     * The epoch, object and list links of a free slot are never used and the
+     * next take sets them: releasing a subtree is bound by its stores.
+     */
     c->id = 0;
     c->badge = 0;
     c->owner = 0;
@@ -89,8 +108,7 @@ void rvm_cap_slot_release(rvm_cap_manager_t *m, uint32_t idx)
 
 rvm_cap_token_t rvm_cap_slot_token(const rvm_cap_manager_t *m, uint32_t idx)
 {
-    const rvm_cap_hot_t *s = &m->hot[idx];
-    rvm_cap_token_t t = { m->cold[idx].id, s->type, rvm_cap_slot_rights(m, idx), s->epoch };
+    rvm_cap_token_t t = { m->cold[idx].id, m->hot[idx].type, rvm_cap_slot_rights(m, idx), m->cold[idx].epoch };
     return t;
 }
 

@@ -49,14 +49,14 @@ rvm_err_t rvm_cap_verify_p2(rvm_cap_manager_t *m, rvm_cap_handle_t h, const rvm_
     const rvm_cap_hot_t *s = &m->hot[idx];
     const rvm_cap_cold_t *c = &m->cold[idx];
     bool handle_ok = s->key.index == h.index && s->key.generation == h.generation;
-    bool epoch_ok = s->epoch == m->object_epochs[s->object];
+    bool current = rvm_cap_slot_current(m, idx);
     bool policy_ok = (c->owner == ctx->expected_owner) & (ctx->region_base < ctx->region_limit) &
                      (ctx->current_time_ns <= ctx->lease_expiry_ns) & (c->depth <= ctx->max_delegation_depth);
     bool nonce_ok = rvm_nonce_check(m->nonces, ctx->nonce) == RVM_OK;
     if (!handle_ok) {
         return RVM_ERR_INVALID_HANDLE;
     }
-    if (!epoch_ok) {
+    if (!current) {
         return RVM_ERR_STALE_CAPABILITY;
     }
     if (!nonce_ok) {
@@ -76,11 +76,12 @@ static bool link_sound(const rvm_cap_manager_t *m, uint32_t parent, uint32_t chi
         return false;
     }
     const rvm_cap_hot_t *p = &m->hot[parent];
-    const rvm_cap_hot_t *c = &m->hot[child];
+    const rvm_cap_cold_t *pc = &m->cold[parent];
+    const rvm_cap_cold_t *cc = &m->cold[child];
     bool live = p->key.index == parent && p->key.generation != 0;
-    bool shallower = m->cold[parent].depth < m->cold[child].depth;
+    bool shallower = pc->depth < cc->depth;
     bool stronger = rvm_rights_is_subset(rvm_cap_slot_rights(m, child), rvm_cap_slot_rights(m, parent));
-    return live && shallower && stronger && p->epoch <= c->epoch && p->object == c->object;
+    return live && shallower && stronger && pc->epoch <= cc->epoch && pc->object == cc->object;
 }
 
 rvm_err_t rvm_cap_verify_p3(const rvm_cap_manager_t *m, rvm_cap_handle_t h, uint8_t max_depth)

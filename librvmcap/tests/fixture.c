@@ -22,7 +22,6 @@ void fx_open(fixture_t *f, uint32_t slots, uint32_t objects, uint32_t log_capaci
     f->st.worklist = zalloc(64, sizeof(uint32_t) * slots);
     f->st.capacity = slots;
     f->st.objects = zalloc(64, sizeof(rvm_cap_object_t) * objects);
-    f->st.object_epochs = zalloc(64, sizeof(uint32_t) * objects);
     f->st.object_capacity = objects;
     f->records = zalloc(64, sizeof(rvm_witness_record_t) * log_capacity);
     f->log_capacity = log_capacity;
@@ -41,7 +40,6 @@ void fx_close(fixture_t *f)
     free(f->st.cold);
     free(f->st.worklist);
     free(f->st.objects);
-    free(f->st.object_epochs);
     free(f->records);
     free(f->nonces);
     memset(f, 0, sizeof *f);
@@ -75,4 +73,37 @@ rvm_witness_record_t fx_last_record(const fixture_t *f)
     ck_assert_uint_gt(fx_records(f), 0);
     ck_assert_int_eq(rvm_witness_get(&f->log, fx_records(f) - 1, &r), RVM_OK);
     return r;
+}
+
+bool fx_object_lists_sound(const fixture_t *f)
+{
+    const rvm_cap_manager_t *m = &f->m;
+    uint32_t listed = 0;
+    for (uint32_t o = 0; o < m->object_capacity; o++) {
+        uint32_t prev = RVM_CAP_INDEX_NONE;
+        uint32_t n = 0;
+        for (uint32_t s = m->objects[o].first_slot; s != RVM_CAP_INDEX_NONE; s = m->cold[s].object_next) {
+            /* A cycle or a slot listed twice breaks the count or the back links. */
+            if (s >= m->capacity || n >= m->capacity || m->hot[s].key.generation == 0 || m->hot[s].key.index != s ||
+                m->cold[s].object != o || m->cold[s].object_prev != prev) {
+                return false;
+            }
+            prev = s;
+            n++;
+        }
+        if (n != m->objects[o].refs) {
+            return false;
+        }
+        listed += n;
+    }
+    return listed == m->stats.live;
+}
+
+bool fx_marked_stale(const fixture_t *f, uint32_t idx)
+{
+    const rvm_cap_hot_t *s = &f->m.hot[idx];
+    ck_assert(s->stale == 0 || s->stale == RVM_CAP_STALE);
+    bool marked = s->stale == RVM_CAP_STALE;
+    ck_assert_int_eq(s->refusal, marked ? RVM_ERR_STALE_CAPABILITY : RVM_ERR_INSUFFICIENT_CAPABILITY);
+    return marked;
 }

@@ -2,6 +2,7 @@
 #ifndef RVMCAP_TEST_FIXTURE_H
 #define RVMCAP_TEST_FIXTURE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rvm/action_kind.h>
@@ -34,6 +35,15 @@ rvm_cap_handle_t fx_grant(fixture_t *f, rvm_partition_id_t caller, rvm_cap_handl
 uint64_t fx_records(const fixture_t *f);
 /* Copy of the most recent record. */
 rvm_witness_record_t fx_last_record(const fixture_t *f);
+/*
+ * White box: every object entry's slot list holds exactly the live slots
+ * naming it, each once, linked both ways, as many as its reference count,
+ * and together every live slot. Returns false rather than asserting so that
+ * the model test can call it after every step.
+ */
+bool fx_object_lists_sound(const fixture_t *f);
+/* White box: slot `idx` carries the stale mark (and the refusal that goes with it). */
+bool fx_marked_stale(const fixture_t *f, uint32_t idx);
 
 #define ALL_BUT_ONCE ((rvm_rights_t)(RVM_RIGHTS_ALL & ~RVM_RIGHT_GRANT_ONCE))
 

@@ -1,8 +1,10 @@
 /*
  * Model-based test: 100,000 random operations from a fixed seed, each checked
  * against a reference model made of plain arrays and written for clarity, not
- * speed. After every step the whole table is compared with the model and the
- * invariants are checked; at the end the witness chain is verified.
+ * speed. After every step the whole table is compared with the model (stale
+ * marks included) and the invariants are checked, among them that every
+ * object's slot list holds exactly its live slots; at the end the witness
+ * chain is verified.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -171,6 +173,7 @@ static rvm_err_t model_p3(rvm_cap_handle_t h, unsigned max_depth)
 
 static fixture_t fx;
 static uint64_t rng;
+static uint64_t next_nonce = 1;
 static uint8_t expected_kinds[LOG_CAPACITY];
 static uint64_t n_expected;
 static rvm_cap_handle_t dead[DEAD_KEPT];
@@ -405,6 +408,19 @@ static void op_verify(void)
     REQUIRE_EQ(rvm_cap_verify_p1_typed(&fx.m, h, rights, type), want);
     unsigned max_depth = rnd(RVM_CAP_MAX_DEPTH + 1);
     REQUIRE_EQ(rvm_cap_verify_p3(&fx.m, h, (uint8_t)max_depth), model_p3(h, max_depth));
+    /* Lookup and P2 must see staleness exactly as P1 does (this policy always fails, so no nonce is kept). */
+    rvm_err_t gate = !resolves(h)      ? RVM_ERR_INVALID_HANDLE
+                     : stale(h.index) ? RVM_ERR_STALE_CAPABILITY
+                                      : RVM_OK;
+    rvm_cap_info_t info;
+    REQUIRE_EQ(rvm_cap_lookup(&fx.m, h, &info), gate);
+    if (gate == RVM_OK) {
+        REQUIRE_EQ(info.token.rights, cap[h.index].rights);
+        REQUIRE_EQ(info.token.type, types[cap[h.index].type_i]);
+        REQUIRE_EQ(info.object_id, cap[h.index].id);
+    }
+    rvm_cap_policy_ctx_t ctx = { .expected_owner = 0, .region_base = 1, .region_limit = 0, .nonce = next_nonce++ };
+    REQUIRE_EQ(rvm_cap_verify_p2(&fx.m, h, &ctx), gate == RVM_OK ? RVM_ERR_PROOF_INVALID : gate);
 }
 
 /* The implementation's table must equal the model, and the model must satisfy every invariant. */
@@ -418,6 +434,7 @@ static void check_state(void)
         if (!c->live) {
             REQUIRE_EQ(s->key.generation, 0);
             REQUIRE_EQ(k->next_generation, c->next_gen);
+            REQUIRE_EQ(s->stale, 0);
             continue;
         }
         live++;
@@ -425,6 +442,12 @@ static void check_state(void)
         REQUIRE(rvm_cap_handle_eq(s->key, h));
         REQUIRE_EQ((rvm_rights_t)~s->denied, c->rights);
         REQUIRE_EQ(s->type, types[c->type_i]);
+        REQUIRE_EQ(fx.m.objects[k->object].type, types[c->type_i]);
+        REQUIRE_EQ(fx.m.objects[k->object].object_id, c->id);
+        /* The mark, the refusal P1 reports with it, and the epoch record all agree with the model. */
+        REQUIRE_EQ(s->stale, stale(i) ? RVM_CAP_STALE : 0);
+        REQUIRE_EQ(s->refusal, stale(i) ? RVM_ERR_STALE_CAPABILITY : RVM_ERR_INSUFFICIENT_CAPABILITY);
+        REQUIRE_EQ(k->epoch != fx.m.objects[k->object].epoch, stale(i));
         REQUIRE_EQ(k->owner, c->owner);
         REQUIRE_EQ(k->depth, c->depth);
         REQUIRE_EQ(k->parent, c->parent < 0 ? RVM_CAP_INDEX_NONE : (uint32_t)c->parent);
@@ -444,6 +467,7 @@ static void check_state(void)
                          stale(i) ? RVM_ERR_STALE_CAPABILITY : RVM_OK);
     }
     REQUIRE_EQ(fx.m.stats.live, live);
+    REQUIRE(fx_object_lists_sound(&fx));
     /* Nothing revoked or deleted ever verifies again (unless its slot generation came round, which it cannot here). */
     unsigned kept = n_dead < DEAD_KEPT ? n_dead : DEAD_KEPT;
     for (unsigned j = 0; j < 4 && kept > 0; j++) {
@@ -496,6 +520,7 @@ START_TEST(random_operations_match_the_model)
         cap[i].parent = -1;
     }
     rng = 0x243F6A8885A308D3ull;
+    next_nonce = 1;
     unsigned counts[6] = { 0 };
     for (unsigned step = 0; step < STEPS; step++) {
         uint32_t roll = rnd(100);

@@ -119,12 +119,12 @@ START_TEST(object_entry_is_released_with_its_last_capability)
 {
     rvm_cap_handle_t a = fx_root(&fx, RVM_OBJ_DEVICE, 5, RVM_RIGHTS_ALL, 1);
     rvm_cap_handle_t b = fx_root(&fx, RVM_OBJ_DEVICE, 5, RVM_RIGHT_READ, 2);
-    ck_assert_uint_eq(fx.m.hot[a.index].object, fx.m.hot[b.index].object);
-    uint16_t obj = fx.m.hot[a.index].object;
+    ck_assert_uint_eq(fx.m.cold[a.index].object, fx.m.cold[b.index].object);
+    uint16_t obj = fx.m.cold[a.index].object;
     ck_assert_uint_eq(fx.m.objects[obj].refs, 2);
     /* Same id, other type: another object. */
     rvm_cap_handle_t c = fx_root(&fx, RVM_OBJ_REGION, 5, RVM_RIGHTS_ALL, 1);
-    ck_assert_uint_ne(fx.m.hot[c.index].object, obj);
+    ck_assert_uint_ne(fx.m.cold[c.index].object, obj);
     ck_assert_int_eq(rvm_cap_delete(&fx.m, 1, a), RVM_OK);
     ck_assert_int_eq(rvm_cap_delete(&fx.m, 2, b), RVM_OK);
     ck_assert_uint_eq(fx.m.objects[obj].refs, 0);

@@ -183,13 +183,13 @@ START_TEST(p3_broken_chains)
     ck_assert_int_eq(rvm_cap_verify_p3(m, b, 8), RVM_ERR_PROOF_INVALID);
     m->hot[a.index].denied = (rvm_rights_t)~ALL_BUT_ONCE;
 
-    m->hot[a.index].epoch = 5;                                /* ancestor newer than descendant */
+    m->cold[a.index].epoch = 5;                               /* ancestor newer than descendant */
     ck_assert_int_eq(rvm_cap_verify_p3(m, b, 8), RVM_ERR_PROOF_INVALID);
-    m->hot[a.index].epoch = 0;
+    m->cold[a.index].epoch = 0;
 
-    m->hot[a.index].object = 3;                               /* ancestor names another object */
+    m->cold[a.index].object = 3;                              /* ancestor names another object */
     ck_assert_int_eq(rvm_cap_verify_p3(m, b, 8), RVM_ERR_PROOF_INVALID);
-    m->hot[a.index].object = m->hot[b.index].object;
+    m->cold[a.index].object = m->cold[b.index].object;
 
     m->cold[root.index].depth = 0;
     m->cold[root.index].parent = b.index;                     /* a cycle: bounded, and rejected */

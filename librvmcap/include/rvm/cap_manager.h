@@ -34,13 +34,23 @@
  * No link ever points at a freed slot, so a reused slot never becomes a
  * false ancestor.
  *
- * Epochs: each object has its own epoch; a token is current while its epoch
- * equals its object's. Bumping one object's epoch makes every handle to it
- * fail P1 with STALE_CAPABILITY without walking the tree; the global
- * emergency bump advances every object's epoch (bounded by the object table).
- * Stale capabilities cannot be granted from but can still be revoked or
- * deleted, which frees their slots. Like generations, an epoch could only
- * alias after 2^32 bumps of one object (accepted risk, as in the reference).
+ * Epochs: each object has its own epoch, the record of its invalidations. A
+ * token carries its object's epoch from when it was made (a grant copies its
+ * source's, which is current), and lookup reports it. Staleness itself is a
+ * mark in the hot slot, so that P1 reads the slot and nothing else; P2, P3,
+ * grant and lookup read the same mark. Bumping an object's epoch validates,
+ * appends the witness record, then walks the list of live slots naming the
+ * object (kept in the object entry and the cold slots, updated whenever a
+ * slot is taken or freed) and marks each one: the work is O(slots naming the
+ * object), a list walk, not a derivation tree walk, and bounded by the table
+ * capacity. The global emergency bump advances every object's epoch and
+ * marks every live slot: O(object capacity + slot capacity). A slot is thus
+ * marked exactly when its object's epoch moved on after its capability was
+ * made. A stale capability fails P1 with STALE_CAPABILITY and cannot be
+ * granted from, but can still be revoked or deleted, which frees its slot; a
+ * slot taken again starts unmarked. The mark is never cleared while the
+ * capability lives, so, unlike a comparison of epochs, it cannot come undone
+ * when an object's epoch wraps after 2^32 bumps.
  *
  * GRANT_ONCE: a grant is authorised by GRANT when the source holds it, else
  * by GRANT_ONCE, which is then removed from the source (one-shot), and the
@@ -100,10 +110,9 @@ typedef struct rvm_cap_info {
     rvm_cap_handle_t parent;   /* RVM_CAP_HANDLE_NULL for roots and orphans */
 } rvm_cap_info_t;
 
-/* Fields are private to librvmcap; the first three are what the inline P1 check reads. */
+/* Fields are private to librvmcap; the first two are what the inline P1 check reads. */
 typedef struct rvm_cap_manager {
     rvm_cap_hot_t *hot;
-    uint32_t *object_epochs;
     uint32_t index_mask;
     rvm_cap_cold_t *cold;
     uint32_t *worklist;
@@ -155,11 +164,17 @@ rvm_err_t rvm_cap_revoke(rvm_cap_manager_t *m, rvm_partition_id_t caller, rvm_ca
 /* Removes `h` alone; its children move under its parent (see above). Witness: CapabilityDelete. */
 rvm_err_t rvm_cap_delete(rvm_cap_manager_t *m, rvm_partition_id_t caller, rvm_cap_handle_t h);
 
-/* Invalidates every capability to one object; hypervisor only. Witness: CapabilityEpochBump. */
+/*
+ * Invalidates every capability to one object by marking each of its slots
+ * (O(slots naming it), see above); hypervisor only. Witness: CapabilityEpochBump.
+ */
 rvm_err_t rvm_cap_bump_object_epoch(rvm_cap_manager_t *m, rvm_partition_id_t caller, uint8_t type,
                                     uint64_t object_id);
 
-/* Emergency: invalidates every capability in the table; hypervisor only. Witness: CapabilityGlobalEpochBump. */
+/*
+ * Emergency: invalidates every capability in the table (O(capacity + object
+ * capacity)); hypervisor only. Witness: CapabilityGlobalEpochBump.
+ */
 rvm_err_t rvm_cap_bump_global_epoch(rvm_cap_manager_t *m, rvm_partition_id_t caller);
 
 /* Describes the live, current capability behind `h` (INVALID_HANDLE, STALE_CAPABILITY otherwise). */

@@ -1,10 +1,10 @@
 /*
- * Capability-level verification (spec §5.7): P1 (handle, epoch, rights; the
- * hot path), P2 (policy) and P3 (derivation chain).
+ * Capability-level verification (spec §5.7): P1 (handle, staleness, rights;
+ * the hot path), P2 (policy) and P3 (derivation chain).
  *
  * P1 result, checks evaluated together, first failing one reported:
  *   RVM_ERR_INVALID_HANDLE           index out of range, slot free, or generation differs
- *   RVM_ERR_STALE_CAPABILITY         token epoch differs from its object's epoch
+ *   RVM_ERR_STALE_CAPABILITY         its object's epoch moved on since the capability was made
  *   RVM_ERR_CAPABILITY_TYPE_MISMATCH a required object type was given and differs
  *   RVM_ERR_INSUFFICIENT_CAPABILITY  a requested right is not held (also any bit 7 request)
  * P1 runs in time independent of the rights held and requested: no branch or
@@ -28,9 +28,11 @@
 
 /*
  * P1, inline for the hot path. `m` must be initialised; `type` is an
- * rvm_obj_type_t or RVM_CAP_TYPE_ANY. Each failing check overwrites the
- * result, in reverse precedence order, through a branch-free select
- * (cap_ct.h); the valgrind test in tests/ fails on any branch on the rights.
+ * rvm_obj_type_t or RVM_CAP_TYPE_ANY. It reads only the hot slot: the key,
+ * the 16-bit word of `denied` and `stale`, the refusal (and the type when one
+ * is required). Each failing check overwrites the result, in reverse
+ * precedence order, through a branch-free select (cap_ct.h); the valgrind
+ * test in tests/ fails on any branch on the rights.
  */
 static inline rvm_err_t rvm_cap_check_p1(const rvm_cap_manager_t *m, rvm_cap_handle_t h, rvm_rights_t rights,
                                          uint8_t type)
@@ -38,13 +40,21 @@ static inline rvm_err_t rvm_cap_check_p1(const rvm_cap_manager_t *m, rvm_cap_han
     const rvm_cap_hot_t *s = &m->hot[h.index & m->index_mask];
     uint64_t want;
     uint64_t have;
+    uint16_t guard;
     __builtin_memcpy(&want, &h, sizeof want);
     __builtin_memcpy(&have, &s->key, sizeof have);
-    int32_t err = rvm_cap_ct_sel_and32(rights, s->denied, RVM_ERR_INSUFFICIENT_CAPABILITY, RVM_OK);
-    if (type != RVM_CAP_TYPE_ANY) {
+    __builtin_memcpy(&guard, &s->denied, sizeof guard);
+    uint32_t probe = (uint32_t)rights << RVM_CAP_GUARD_DENIED_SHIFT;
+    int32_t err;
+    if (type == RVM_CAP_TYPE_ANY) {
+        /* Stale outranks missing rights, so one test of both bits, answered by the slot's refusal, is exact. */
+        err = rvm_cap_ct_and_sel32(probe | RVM_CAP_GUARD_STALE, guard, s->refusal);
+    } else {
+        /* A type mismatch ranks between the two, so here they are told apart the long way. */
+        err = rvm_cap_ct_and_sel32(probe, guard, RVM_ERR_INSUFFICIENT_CAPABILITY);
         err = rvm_cap_ct_sel_ne32(s->type, type, RVM_ERR_CAPABILITY_TYPE_MISMATCH, err);
+        err = rvm_cap_ct_sel_and32(guard, RVM_CAP_GUARD_STALE, RVM_ERR_STALE_CAPABILITY, err);
     }
-    err = rvm_cap_ct_sel_ne32(s->epoch, m->object_epochs[s->object], RVM_ERR_STALE_CAPABILITY, err);
     err = rvm_cap_ct_sel_ne64(want, have, RVM_ERR_INVALID_HANDLE, err);
     return (rvm_err_t)err;
 }
