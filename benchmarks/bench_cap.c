@@ -34,8 +34,8 @@ static void must(rvm_err_t e)
 
 /*
  * Back-to-back independent checks: every iteration loads a different handle
- * and rights mask from memory, does the table lookup, the generation and epoch
- * compare and the rights test; only the OR of the results leaves the loop.
+ * and rights mask from memory, does the table lookup, the generation and
+ * staleness compare and the rights test; only the OR of the results leaves the loop.
  */
 static void p1(void *c, uint64_t first, uint64_t ops)
 {
