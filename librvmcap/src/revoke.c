@@ -6,6 +6,9 @@
 /* Resolves `h` and checks the caller's authority over it; shared by revoke and delete. */
 static rvm_err_t authorise(const rvm_cap_manager_t *m, rvm_partition_id_t caller, rvm_cap_handle_t h, uint32_t *idx)
 {
+    if (m == NULL) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
     if (!rvm_cap_slot_resolve(m, h, idx)) {
         return RVM_ERR_INVALID_HANDLE;
     }
@@ -15,26 +18,30 @@ static rvm_err_t authorise(const rvm_cap_manager_t *m, rvm_partition_id_t caller
     return RVM_OK;
 }
 
+/* Appends the record of removing slot `x`; `count` is the slots a revoke frees or the children a delete moves. */
+static rvm_err_t witness_removal(rvm_cap_manager_t *m, rvm_partition_id_t caller, uint32_t x, uint8_t kind,
+                                 uint32_t count)
+{
+    rvm_cap_token_t tok = rvm_cap_slot_token(m, x);
+    rvm_cap_event_t ev = {
+        .kind = kind,
+        .actor = caller,
+        .target = tok.id,
+        .cap_hash = rvm_cap_hash32(&tok),
+        .payload = rvm_cap_payload(tok.rights, m->cold[x].depth, 0, count),
+    };
+    return rvm_cap_witness(m, &ev);
+}
+
 rvm_err_t rvm_cap_revoke(rvm_cap_manager_t *m, rvm_partition_id_t caller, rvm_cap_handle_t h, uint32_t *revoked)
 {
-    if (m == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
     uint32_t x;
     rvm_err_t err = authorise(m, caller, h, &x);
     if (err != RVM_OK) {
         return err;
     }
     uint32_t n = rvm_cap_tree_collect(m, x);
-    rvm_cap_token_t tok = rvm_cap_slot_token(m, x);
-    rvm_cap_event_t ev = {
-        .kind = RVM_ACTION_CAPABILITY_REVOKE,
-        .actor = caller,
-        .target = tok.id,
-        .cap_hash = rvm_cap_hash32(&tok),
-        .payload = rvm_cap_payload(tok.rights, m->cold[x].depth, 0, n),
-    };
-    err = rvm_cap_witness(m, &ev);
+    err = witness_removal(m, caller, x, RVM_ACTION_CAPABILITY_REVOKE, n);
     if (err != RVM_OK) {
         return err;
     }
@@ -59,23 +66,12 @@ rvm_err_t rvm_cap_revoke(rvm_cap_manager_t *m, rvm_partition_id_t caller, rvm_ca
 
 rvm_err_t rvm_cap_delete(rvm_cap_manager_t *m, rvm_partition_id_t caller, rvm_cap_handle_t h)
 {
-    if (m == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
     uint32_t x;
     rvm_err_t err = authorise(m, caller, h, &x);
     if (err != RVM_OK) {
         return err;
     }
-    rvm_cap_token_t tok = rvm_cap_slot_token(m, x);
-    rvm_cap_event_t ev = {
-        .kind = RVM_ACTION_CAPABILITY_DELETE,
-        .actor = caller,
-        .target = tok.id,
-        .cap_hash = rvm_cap_hash32(&tok),
-        .payload = rvm_cap_payload(tok.rights, m->cold[x].depth, 0, rvm_cap_tree_child_count(m, x)),
-    };
-    err = rvm_cap_witness(m, &ev);
+    err = witness_removal(m, caller, x, RVM_ACTION_CAPABILITY_DELETE, rvm_cap_tree_child_count(m, x));
     if (err != RVM_OK) {
         return err;
     }

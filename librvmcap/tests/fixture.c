@@ -107,3 +107,12 @@ bool fx_marked_stale(const fixture_t *f, uint32_t idx)
     ck_assert_int_eq(s->refusal, marked ? RVM_ERR_STALE_CAPABILITY : RVM_ERR_INSUFFICIENT_CAPABILITY);
     return marked;
 }
+
+int fx_run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -2,6 +2,7 @@
 #ifndef RVMCAP_TEST_FIXTURE_H
 #define RVMCAP_TEST_FIXTURE_H
 
+#include <check.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -44,6 +45,9 @@ rvm_witness_record_t fx_last_record(const fixture_t *f);
 bool fx_object_lists_sound(const fixture_t *f);
 /* White box: slot `idx` carries the stale mark (and the refusal that goes with it). */
 bool fx_marked_stale(const fixture_t *f, uint32_t idx);
+
+/* Runs a Check suite and turns its failures into the exit status. */
+int fx_run_suite(Suite *s);
 
 #define ALL_BUT_ONCE ((rvm_rights_t)(RVM_RIGHTS_ALL & ~RVM_RIGHT_GRANT_ONCE))
 
