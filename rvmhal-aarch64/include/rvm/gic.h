@@ -1,0 +1,23 @@
+/* GICv2 distributor and CPU interface as the HAL interrupt controller (AArch64 port). */
+#ifndef RVM_GIC_H
+#define RVM_GIC_H
+
+#include <stdint.h>
+
+#include <rvm/err.h>
+
+/* Priority given to every interrupt enabled through rvm_hal_irq_enable. */
+#define RVM_GICV2_IRQ_PRIORITY 0xa0u
+/* Priority mask after init: lets RVM_GICV2_IRQ_PRIORITY through. */
+#define RVM_GICV2_DEFAULT_PMR 0xf0u
+
+/*
+ * Takes over the GICv2 at the given distributor and CPU-interface bases (from
+ * the device tree): every interrupt disabled, both groups delivered as IRQ.
+ * RVM_ERR_UNSUPPORTED if the distributor is not GICv2, RVM_ERR_INVALID_ARGUMENT for a 0 base.
+ */
+rvm_err_t rvm_gicv2_init(uintptr_t gicd_base, uintptr_t gicc_base);
+/* Sets the CPU interface's priority mask: only priorities numerically below `pmr` are signalled. */
+rvm_err_t rvm_gicv2_set_priority_mask(uint8_t pmr);
+
+#endif
