@@ -1,0 +1,88 @@
+/*
+ * The guest-facing hypercall ABI of RVM (DECISIONS 10). Guests include this
+ * header; it is versioned with rvm-kernel (rvm/rvmkernel_version.h) and by
+ * RVM_HYPERCALL_ABI_VERSION, which RVM_HC_VERSION returns.
+ *
+ * Convention: Arm SMC Calling Convention 1.1, `HVC #0` from EL1. w0 holds the
+ * function ID, an SMC64 fast call in the vendor-specific hypervisor service
+ * range (owning entity 6): RVM_HC_FID(call) = 0xC6000000 | call. Arguments in
+ * x1..x6; on return x0 is the status (0 or a negative rvm_err_t code of
+ * rvm/err.h) and x1..x3 the results. An unknown function ID returns
+ * RVM_HC_NOT_SUPPORTED (-1, the SMCCC value). Capability handles travel as
+ * (index << 32) | generation. Guest buffers are guest-physical addresses
+ * (IPAs) that must lie wholly inside memory the caller may access.
+ *
+ * PSCI (owning entity 4) and SMCCC_VERSION / SMCCC_ARCH_FEATURES (entity 0)
+ * are answered at their standard IDs, through HVC and through trapped SMC.
+ */
+#ifndef RVM_HYPERCALL_H
+#define RVM_HYPERCALL_H
+
+#include <stdint.h>
+
+#define RVM_HYPERCALL_ABI_VERSION_MAJOR 0u
+#define RVM_HYPERCALL_ABI_VERSION_MINOR 1u
+#define RVM_HYPERCALL_ABI_VERSION ((RVM_HYPERCALL_ABI_VERSION_MAJOR << 16) | RVM_HYPERCALL_ABI_VERSION_MINOR)
+
+#define RVM_HC_FID(call) (0xC6000000u | (uint32_t)(call))
+#define RVM_HC_NOT_SUPPORTED (-1)
+
+/* Call numbers: the spec's §15.5 table, plus RVM allocations in the matching nibble. */
+#define RVM_HC_VERSION 0x00u          /* -> x1 = RVM_HYPERCALL_ABI_VERSION */
+#define RVM_HC_SELF_ID 0x09u          /* -> x1 = the caller's partition id (RVM allocation) */
+#define RVM_HC_EXIT 0x0Au             /* x1 = exit code; does not return (RVM allocation) */
+#define RVM_HC_CAP_GRANT 0x10u        /* x1 = src handle, x2 = rights, x3 = target pid, x4 = badge -> x1 = handle */
+#define RVM_HC_CAP_REVOKE 0x11u       /* x1 = handle -> x1 = capabilities revoked */
+#define RVM_HC_WITNESS_QUERY 0x50u    /* x1 = buffer IPA, x2 = capacity in 64-byte records, x3 = WitnessLog handle
+                                       * or 0 -> x1 = records copied, newest last; without a WitnessLog READ
+                                       * capability only records whose actor or target is the caller are seen */
+#define RVM_HC_YIELD 0x60u            /* give up the rest of the time slice */
+#define RVM_HC_CONSOLE_WRITE 0x70u    /* x1 = buffer IPA, x2 = length (<= RVM_HC_CONSOLE_MAX) (RVM allocation) */
+
+#define RVM_HC_CONSOLE_MAX 256u
+
+/* Standard IDs the hypervisor also answers. */
+#define RVM_SMCCC_VERSION 0x80000000u
+#define RVM_SMCCC_ARCH_FEATURES 0x80000001u
+#define RVM_PSCI_VERSION 0x84000000u
+#define RVM_PSCI_CPU_OFF 0x84000002u
+#define RVM_PSCI_SYSTEM_OFF 0x84000008u
+#define RVM_PSCI_SYSTEM_RESET 0x84000009u
+#define RVM_PSCI_FEATURES 0x8400000Au
+
+typedef struct rvm_hc_result {
+    int64_t status;   /* x0 */
+    uint64_t r1;      /* x1 */
+    uint64_t r2;      /* x2 */
+    uint64_t r3;      /* x3 */
+} rvm_hc_result_t;
+
+/* Packs a capability handle for a hypercall argument. */
+static inline uint64_t rvm_hc_handle(uint32_t index, uint32_t generation)
+{
+    return ((uint64_t)index << 32) | generation;
+}
+
+#if defined(__aarch64__)
+/* Issues `HVC #0` with function ID `fid` and arguments a1..a6 (guest side). */
+static inline rvm_hc_result_t rvm_hc_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                                          uint64_t a5, uint64_t a6)
+{
+    register uint64_t x0 __asm__("x0") = fid;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    register uint64_t x4 __asm__("x4") = a4;
+    register uint64_t x5 __asm__("x5") = a5;
+    register uint64_t x6 __asm__("x6") = a6;
+    __asm__ volatile("hvc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6)
+                     :
+                     : "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+    /* Copied out at once: gcc only guarantees register variables at the asm statement itself. */
+    rvm_hc_result_t r = { (int64_t)x0, x1, x2, x3 };
+    return r;
+}
+#endif
+
+#endif
