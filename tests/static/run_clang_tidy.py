@@ -17,7 +17,7 @@ def library_sources(src_root, build_dir):
     for entry in db:
         path = (pathlib.Path(entry["directory"]) / entry["file"]).resolve()
         rel = path.relative_to(src_root) if path.is_relative_to(src_root) else None
-        if rel and rel.parts[0].startswith(LIB_DIRS) and rel.parts[1] == "src":
+        if rel and rel.parts[0].startswith(LIB_DIRS) and rel.parts[1] == "src" and path.suffix == ".c":
             files.add(path)
     return sorted(files)
 

@@ -14,6 +14,15 @@
  *
  * PSCI (owning entity 4) and SMCCC_VERSION / SMCCC_ARCH_FEATURES (entity 0)
  * are answered at their standard IDs, through HVC and through trapped SMC.
+ * PSCI CPU_OFF, SYSTEM_OFF and SYSTEM_RESET end the calling partition (one
+ * vCPU each), as RVM_HC_EXIT with code 0 does.
+ *
+ * Entry state: EL1h, DAIF masked, MMU off, at the first byte of the image
+ * (IPA RVM_GUEST_ENTRY_IPA); SP_EL1 = the top of the partition's RAM;
+ * x0 = the partition's id (as RVM_HC_SELF_ID); x1..x4 = the handles of the
+ * capabilities the configuration gives it, in configuration order, 0 where
+ * there is none: x1 is a capability to the partition itself (READ, WRITE,
+ * GRANT, REVOKE), x2 WitnessLog READ|GRANT for the first (control) partition.
  */
 #ifndef RVM_HYPERCALL_H
 #define RVM_HYPERCALL_H
@@ -23,6 +32,9 @@
 #define RVM_HYPERCALL_ABI_VERSION_MAJOR 0u
 #define RVM_HYPERCALL_ABI_VERSION_MINOR 1u
 #define RVM_HYPERCALL_ABI_VERSION ((RVM_HYPERCALL_ABI_VERSION_MAJOR << 16) | RVM_HYPERCALL_ABI_VERSION_MINOR)
+
+/* Where every partition's RAM starts and its image is entered. */
+#define RVM_GUEST_ENTRY_IPA 0x40000000u
 
 #define RVM_HC_FID(call) (0xC6000000u | (uint32_t)(call))
 #define RVM_HC_NOT_SUPPORTED (-1)

@@ -1,0 +1,35 @@
+/*
+ * The partition table of this image. The guest images are the raw binaries
+ * embedded by meson.build (one llvm-objcopy object each, section
+ * rvm_guest_<name>, whose bounds the linker provides as __start_/__stop_
+ * symbols); guest_images.h lists them as RVM_GUEST_IMAGES(X).
+ *
+ * Every image becomes one partition with the default RAM. Each holds a
+ * capability to itself (it may grant and revoke derived copies); the first
+ * one is the control partition of DC-15 and also holds WitnessLog READ, so
+ * its WITNESS_QUERY sees every record.
+ */
+#include "config.h"
+
+#include "guest_images.h"
+
+#define SELF_RIGHTS (RVM_RIGHT_READ | RVM_RIGHT_WRITE | RVM_RIGHT_GRANT | RVM_RIGHT_REVOKE)
+#define LOG_RIGHTS (RVM_RIGHT_READ | RVM_RIGHT_GRANT)
+
+#define DECLARE_IMAGE(name, index)                                                                                 \
+    extern const uint8_t __start_rvm_guest_##name[]; /* NOLINT(bugprone-reserved-identifier): linker-made */     \
+    extern const uint8_t __stop_rvm_guest_##name[];  /* NOLINT(bugprone-reserved-identifier): linker-made */
+RVM_GUEST_IMAGES(DECLARE_IMAGE)
+
+#define PARTITION_ENTRY(name, index)                                                                               \
+    { #name, __start_rvm_guest_##name, __stop_rvm_guest_##name, RVM_CONFIG_GUEST_RAM_BYTES,                        \
+      { { RVM_CONFIG_OBJ_SELF, SELF_RIGHTS },                                                                      \
+        { (index) == 0 ? RVM_CONFIG_OBJ_WITNESS_LOG : RVM_CONFIG_OBJ_NONE, (index) == 0 ? LOG_RIGHTS : 0u } } },
+
+static const rvm_config_partition_t table[] = { RVM_GUEST_IMAGES(PARTITION_ENTRY) };
+
+const rvm_config_partition_t *rvm_config_partitions(size_t *count)
+{
+    *count = sizeof table / sizeof table[0];
+    return table;
+}

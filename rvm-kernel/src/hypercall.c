@@ -1,0 +1,288 @@
+/*
+ * Hypercall dispatch. decode() reads only registers and the caller's state
+ * and may refuse; invoke() runs only on a fully validated request, so a
+ * refused call changes nothing (beyond what a library witnesses itself).
+ */
+#include "hypercall.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <rvm/hypercall.h>
+#include <rvm/rights.h>
+#include <rvm/witness_log.h>
+
+#include "audit.h"
+#include "console.h"
+#include "sched.h"
+
+#define VENDOR_MASK 0xFFFF0000u
+#define VENDOR_BASE 0xC6000000u
+#define VENDOR_CALL_MASK 0x0000FFFFu
+#define PSCI_VERSION_1_1 0x00010001u
+#define SMCCC_VERSION_1_1 0x00010001u
+#define PSCI_NOT_SUPPORTED (-1)
+#define RECORD_BYTES 64u
+/* Records one WITNESS_QUERY can return: bounded so that one call cannot hold EL2 for long. */
+#define QUERY_MAX 64u
+
+typedef enum call_kind {
+    CALL_UNKNOWN = 0,
+    CALL_VERSION,
+    CALL_SELF_ID,
+    CALL_EXIT,
+    CALL_YIELD,
+    CALL_CONSOLE_WRITE,
+    CALL_WITNESS_QUERY,
+    CALL_CAP_GRANT,
+    CALL_CAP_REVOKE,
+    CALL_SMCCC_VERSION,
+    CALL_SMCCC_FEATURES,
+    CALL_PSCI_VERSION,
+    CALL_PSCI_FEATURES,
+    CALL_PSCI_CPU_OFF,
+    CALL_PSCI_SYSTEM_OFF,
+    CALL_PSCI_SYSTEM_RESET,
+} call_kind_t;
+
+/* A validated request: what invoke() needs and nothing it must still check. */
+typedef struct request {
+    call_kind_t kind;
+    uint64_t ipa;
+    uint64_t len;
+    uint64_t a3;
+    bool see_all;
+    rvm_cap_handle_t handle;
+    rvm_rights_t rights;
+    uint32_t target;
+    uint64_t badge;
+} request_t;
+
+static rvm_cap_manager_t *cap_manager;
+
+void rvm_hypercall_setup(rvm_cap_manager_t *caps)
+{
+    cap_manager = caps;
+}
+
+static rvm_cap_handle_t handle_of(uint64_t v)
+{
+    return (rvm_cap_handle_t){ (uint32_t)(v >> 32), (uint32_t)v };
+}
+
+static call_kind_t classify(uint32_t fid)
+{
+    if ((fid & VENDOR_MASK) == VENDOR_BASE) {
+        switch (fid & VENDOR_CALL_MASK) {
+        case RVM_HC_VERSION: return CALL_VERSION;
+        case RVM_HC_SELF_ID: return CALL_SELF_ID;
+        case RVM_HC_EXIT: return CALL_EXIT;
+        case RVM_HC_YIELD: return CALL_YIELD;
+        case RVM_HC_CONSOLE_WRITE: return CALL_CONSOLE_WRITE;
+        case RVM_HC_WITNESS_QUERY: return CALL_WITNESS_QUERY;
+        case RVM_HC_CAP_GRANT: return CALL_CAP_GRANT;
+        case RVM_HC_CAP_REVOKE: return CALL_CAP_REVOKE;
+        default: return CALL_UNKNOWN;
+        }
+    }
+    switch (fid) {
+    case RVM_SMCCC_VERSION: return CALL_SMCCC_VERSION;
+    case RVM_SMCCC_ARCH_FEATURES: return CALL_SMCCC_FEATURES;
+    case RVM_PSCI_VERSION: return CALL_PSCI_VERSION;
+    case RVM_PSCI_FEATURES: return CALL_PSCI_FEATURES;
+    case RVM_PSCI_CPU_OFF: return CALL_PSCI_CPU_OFF;
+    case RVM_PSCI_SYSTEM_OFF: return CALL_PSCI_SYSTEM_OFF;
+    case RVM_PSCI_SYSTEM_RESET: return CALL_PSCI_SYSTEM_RESET;
+    default: return CALL_UNKNOWN;
+    }
+}
+
+/* May the caller read the whole log? Only through a WitnessLog READ capability it owns. */
+static rvm_err_t decode_log_handle(const rvm_partition_t *caller, uint64_t raw, bool *see_all)
+{
+    *see_all = false;
+    if (raw == 0u) {
+        return RVM_OK;
+    }
+    rvm_cap_info_t info;
+    rvm_err_t err = rvm_cap_lookup(cap_manager, handle_of(raw), &info);
+    if (err != RVM_OK) {
+        return err;
+    }
+    if (info.owner != caller->id) {
+        return RVM_ERR_INSUFFICIENT_CAPABILITY;
+    }
+    if (info.token.type != RVM_OBJ_WITNESS_LOG) {
+        return RVM_ERR_CAPABILITY_TYPE_MISMATCH;
+    }
+    if ((info.token.rights & RVM_RIGHT_READ) == 0u) {
+        return RVM_ERR_INSUFFICIENT_CAPABILITY;
+    }
+    *see_all = true;
+    return RVM_OK;
+}
+
+static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_partition_t *caller, request_t *r)
+{
+    *r = (request_t){ 0 };
+    r->kind = classify((uint32_t)f->x[0]);
+    switch (r->kind) {
+    case CALL_CONSOLE_WRITE:
+        r->ipa = f->x[1];
+        r->len = f->x[2];
+        if (r->len > RVM_HC_CONSOLE_MAX) {
+            return RVM_ERR_INVALID_ARGUMENT;
+        }
+        return rvm_partition_check(caller, r->ipa, r->len, false);
+    case CALL_WITNESS_QUERY: {
+        r->ipa = f->x[1];
+        r->len = f->x[2] > QUERY_MAX ? QUERY_MAX : f->x[2];
+        rvm_err_t err = decode_log_handle(caller, f->x[3], &r->see_all);
+        if (err != RVM_OK) {
+            return err;
+        }
+        return rvm_partition_check(caller, r->ipa, r->len * RECORD_BYTES, true);
+    }
+    case CALL_CAP_GRANT: {
+        /* The handle first, so a forged or stale one is answered with the capability library's own code. */
+        rvm_cap_info_t info;
+        r->handle = handle_of(f->x[1]);
+        rvm_err_t err = rvm_cap_lookup(cap_manager, r->handle, &info);
+        if (err != RVM_OK) {
+            return err;
+        }
+        if (f->x[2] > RVM_RIGHTS_ALL) {
+            return RVM_ERR_INVALID_ARGUMENT;
+        }
+        r->rights = (rvm_rights_t)f->x[2];
+        if (rvm_partition_get(f->x[3]) == NULL) {
+            return RVM_ERR_PARTITION_NOT_FOUND;
+        }
+        r->target = (uint32_t)f->x[3];
+        r->badge = f->x[4];
+        return RVM_OK;
+    }
+    case CALL_CAP_REVOKE:
+        r->handle = handle_of(f->x[1]);
+        return RVM_OK;
+    case CALL_PSCI_FEATURES:
+    case CALL_SMCCC_FEATURES:
+    case CALL_EXIT:
+        r->a3 = f->x[1];
+        return RVM_OK;
+    default:
+        return RVM_OK;
+    }
+}
+
+static void set_result(rvm_trap_frame_t *f, int64_t status, uint64_t r1)
+{
+    f->x[0] = (uint64_t)status;
+    f->x[1] = r1;
+}
+
+/* Newest `len` records the caller may see, written oldest-first into its buffer; returns how many. */
+static uint64_t witness_query(const rvm_partition_t *caller, const request_t *r)
+{
+    const rvm_witness_log_t *log = rvm_audit_log();
+    uint64_t total = rvm_witness_total_emitted(log);
+    uint64_t oldest = rvm_witness_oldest_sequence(log);
+    uint64_t picked[QUERY_MAX];
+    uint64_t n = 0;
+    for (uint64_t seq = total; seq > oldest && n < r->len; seq--) {
+        rvm_witness_record_t rec;
+        if (rvm_witness_get(log, seq - 1u, &rec) != RVM_OK) {
+            break;
+        }
+        if (r->see_all || rec.actor_partition_id == caller->id || rec.target_object_id == caller->id) {
+            picked[n++] = seq - 1u;
+        }
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        rvm_witness_record_t rec;
+        uint8_t bytes[RECORD_BYTES];
+        (void)rvm_witness_get(log, picked[n - 1u - i], &rec);
+        rvm_witness_record_serialize(&rec, bytes);
+        rvm_partition_write(caller, r->ipa + i * RECORD_BYTES, bytes, RECORD_BYTES);
+    }
+    return n;
+}
+
+static bool psci_supported(uint64_t fid)
+{
+    return fid == RVM_PSCI_VERSION || fid == RVM_PSCI_FEATURES || fid == RVM_PSCI_CPU_OFF ||
+           fid == RVM_PSCI_SYSTEM_OFF || fid == RVM_PSCI_SYSTEM_RESET || fid == RVM_SMCCC_VERSION;
+}
+
+static void invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const request_t *r)
+{
+    switch (r->kind) {
+    case CALL_VERSION:
+        set_result(f, 0, RVM_HYPERCALL_ABI_VERSION);
+        return;
+    case CALL_SELF_ID:
+        set_result(f, 0, caller->id);
+        return;
+    case CALL_YIELD:
+        set_result(f, 0, 0);
+        rvm_sched_yield(f);
+        return;
+    case CALL_CONSOLE_WRITE:
+        for (uint64_t i = 0; i < r->len; i++) {
+            char c;
+            rvm_partition_read(caller, r->ipa + i, &c, 1);
+            rvm_console_guest_putc(&caller->line, caller->id, c);
+        }
+        set_result(f, 0, r->len);
+        return;
+    case CALL_WITNESS_QUERY:
+        set_result(f, 0, witness_query(caller, r));
+        return;
+    case CALL_CAP_GRANT: {
+        rvm_cap_handle_t out = RVM_CAP_HANDLE_NULL;
+        rvm_err_t err = rvm_cap_grant(cap_manager, caller->id, r->handle, r->rights, r->badge, r->target, &out);
+        set_result(f, err, err == RVM_OK ? ((uint64_t)out.index << 32) | out.generation : 0u);
+        return;
+    }
+    case CALL_CAP_REVOKE: {
+        uint32_t count = 0;
+        rvm_err_t err = rvm_cap_revoke(cap_manager, caller->id, r->handle, &count);
+        set_result(f, err, count);
+        return;
+    }
+    case CALL_SMCCC_VERSION:
+        f->x[0] = SMCCC_VERSION_1_1;
+        return;
+    case CALL_SMCCC_FEATURES:
+        f->x[0] = (uint64_t)(int64_t)((uint32_t)r->a3 == RVM_SMCCC_ARCH_FEATURES ? 0 : PSCI_NOT_SUPPORTED);
+        return;
+    case CALL_PSCI_VERSION:
+        f->x[0] = PSCI_VERSION_1_1;
+        return;
+    case CALL_PSCI_FEATURES:
+        f->x[0] = (uint64_t)(int64_t)(psci_supported((uint32_t)r->a3) ? 0 : PSCI_NOT_SUPPORTED);
+        return;
+    case CALL_EXIT:
+    case CALL_PSCI_CPU_OFF:
+    case CALL_PSCI_SYSTEM_OFF:
+    case CALL_PSCI_SYSTEM_RESET:
+        /* One vCPU per partition: turning it off, or the partition's whole "system", ends the partition. */
+        rvm_partition_stop(caller, false, r->kind == CALL_EXIT ? r->a3 : 0u);
+        rvm_sched_current_stopped(f);
+        return;
+    case CALL_UNKNOWN:
+        f->x[0] = (uint64_t)(int64_t)RVM_HC_NOT_SUPPORTED;
+        return;
+    }
+}
+
+void rvm_hypercall(rvm_trap_frame_t *f, rvm_partition_t *caller)
+{
+    request_t r;
+    rvm_err_t err = decode(f, caller, &r);
+    if (err != RVM_OK) {
+        set_result(f, err, 0);
+        return;
+    }
+    invoke(f, caller, &r);
+}

@@ -1,0 +1,259 @@
+/* Partition table and lifecycle; VMIDs come from a bitmap allocator, never from the partition id. */
+#include "partition.h"
+
+#include <stddef.h>
+
+#include <rvm/action_kind.h>
+#include <rvm/failure.h>
+#include <rvm/vcpu.h>
+
+#include "audit.h"
+#include "frames.h"
+
+#define VMID_WORDS ((RVM_S2_VMID_MAX + 64u) / 64u)
+
+static rvm_partition_t table[RVM_PARTITION_MAX];
+static uint32_t created;
+static uint64_t vmid_used[VMID_WORDS];
+static rvm_cap_manager_t *cap_manager;
+static uint32_t cpu_parange;
+
+static rvm_err_t s2_alloc(void *ctx, rvm_phys_addr_t *out)
+{
+    (void)ctx;
+    return rvm_frames_alloc(RVM_FRAMES_PAGE, RVM_FRAMES_PAGE, out);
+}
+
+static void s2_free(void *ctx, rvm_phys_addr_t pa)
+{
+    (void)ctx;
+    rvm_frames_free_page(pa);
+}
+
+static uint64_t *s2_frame(void *ctx, rvm_phys_addr_t pa)
+{
+    (void)ctx;
+    return rvm_frames_ptr(pa);
+}
+
+static void s2_sync(void *ctx)
+{
+    (void)ctx;
+    rvm_arch_s2_sync();
+}
+
+static void s2_invalidate(void *ctx, uint16_t vmid, rvm_gpa_t ipa, uint64_t size)
+{
+    (void)ctx;
+    (void)ipa;
+    (void)size;
+    /* Whole-VMID invalidation: tables change only at creation and teardown, never on a hot path. */
+    rvm_arch_s2_flush_vmid(vmid);
+}
+
+static const rvm_s2_ops_t s2_ops = { s2_alloc, s2_free, s2_frame, s2_sync, s2_invalidate, NULL };
+
+void rvm_partition_setup(rvm_cap_manager_t *caps, uint32_t parange)
+{
+    cap_manager = caps;
+    cpu_parange = parange;
+}
+
+static uint16_t vmid_alloc(void)
+{
+    for (uint32_t v = RVM_S2_VMID_MIN; v <= RVM_S2_VMID_MAX; v++) {
+        if ((vmid_used[v / 64u] & (UINT64_C(1) << (v % 64u))) == 0u) {
+            vmid_used[v / 64u] |= UINT64_C(1) << (v % 64u);
+            return (uint16_t)v;
+        }
+    }
+    return 0;
+}
+
+static void vmid_free(uint16_t v)
+{
+    vmid_used[v / 64u] &= ~(UINT64_C(1) << (v % 64u));
+}
+
+static rvm_err_t grant_caps(rvm_partition_t *p, const rvm_config_partition_t *cfg)
+{
+    for (uint32_t i = 0; i < RVM_CONFIG_MAX_CAPS; i++) {
+        const rvm_config_cap_t *c = &cfg->caps[i];
+        uint8_t type;
+        uint64_t object;
+        if (c->object == RVM_CONFIG_OBJ_SELF) {
+            type = RVM_OBJ_PARTITION;
+            object = p->id;
+        } else if (c->object == RVM_CONFIG_OBJ_WITNESS_LOG) {
+            type = RVM_OBJ_WITNESS_LOG;
+            object = 1;
+        } else {
+            continue;
+        }
+        rvm_err_t err = rvm_cap_create_root(cap_manager, 0, type, object, c->rights, 0, p->id, &p->caps[i]);
+        if (err != RVM_OK) {
+            return err;
+        }
+    }
+    return RVM_OK;
+}
+
+rvm_err_t rvm_partition_create(const rvm_config_partition_t *cfg, rvm_partition_t **out)
+{
+    uint64_t image_len = rvm_config_image_len(cfg);
+    if (created == RVM_PARTITION_MAX) {
+        return RVM_ERR_PARTITION_LIMIT_EXCEEDED;
+    }
+    if (cfg->ram_bytes == 0u || (cfg->ram_bytes % RVM_S2_BLOCK_SIZE) != 0u || image_len == 0u ||
+        image_len > cfg->ram_bytes) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    rvm_partition_t *p = &table[created];
+    *p = (rvm_partition_t){ 0 };
+    p->id = created + 1u;
+    p->name = cfg->name;
+    p->ram_bytes = cfg->ram_bytes;
+    p->vmid = vmid_alloc();
+    if (p->vmid == 0u) {
+        return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
+    }
+    rvm_err_t err = rvm_frames_alloc(cfg->ram_bytes, RVM_S2_BLOCK_SIZE, &p->ram_pa);
+    if (err == RVM_OK) {
+        err = rvm_s2_init(&p->s2, p->vmid, cpu_parange, &s2_ops);
+    }
+    if (err == RVM_OK) {
+        err = rvm_s2_map(&p->s2, (rvm_gpa_t){ RVM_CONFIG_GUEST_RAM_IPA }, p->ram_pa, cfg->ram_bytes,
+                         RVM_S2_ATTR_WRITE | RVM_S2_ATTR_EXEC);
+    }
+    if (err == RVM_OK) {
+        err = grant_caps(p, cfg);
+    }
+    if (err != RVM_OK) {
+        /* A failed creation ends the boot, so the RAM and tables it took are not worth handing back. */
+        vmid_free(p->vmid);
+        return err;
+    }
+    uint8_t *ram = rvm_frames_ptr(p->ram_pa);
+    for (uint64_t i = 0; i < image_len; i++) {
+        ram[i] = cfg->image[i];
+    }
+    uint64_t args[1u + RVM_CONFIG_MAX_CAPS];
+    args[0] = p->id;
+    for (uint32_t i = 0; i < RVM_CONFIG_MAX_CAPS; i++) {
+        args[1u + i] = ((uint64_t)p->caps[i].index << 32) | p->caps[i].generation;
+    }
+    rvm_vcpu_init(&p->vcpu, RVM_CONFIG_GUEST_RAM_IPA, RVM_CONFIG_GUEST_RAM_IPA + cfg->ram_bytes,
+                  args, 1u + RVM_CONFIG_MAX_CAPS);
+    err = rvm_vcpu_check_entry(&p->vcpu, RVM_CONFIG_GUEST_RAM_IPA, cfg->ram_bytes);
+    if (err != RVM_OK) {
+        return err;
+    }
+    uint8_t payload[RVM_WITNESS_PAYLOAD_SIZE] = { 0 };
+    payload[0] = (uint8_t)p->vmid;
+    payload[1] = (uint8_t)(cfg->ram_bytes >> 20);
+    err = rvm_audit_emit(RVM_ACTION_PARTITION_CREATE, 0, p->id, 0, payload);
+    if (err != RVM_OK) {
+        return err;
+    }
+    p->state = RVM_PARTITION_RUNNABLE;
+    created++;
+    *out = p;
+    return RVM_OK;
+}
+
+rvm_partition_t *rvm_partition_get(uint64_t id)
+{
+    if (id == 0u || id > created) {
+        return NULL;
+    }
+    return &table[id - 1u];
+}
+
+rvm_partition_t *rvm_partition_slot(uint32_t slot)
+{
+    return slot < created ? &table[slot] : NULL;
+}
+
+uint32_t rvm_partition_created(void)
+{
+    return created;
+}
+
+uint64_t rvm_partition_vttbr(const rvm_partition_t *p)
+{
+    return rvm_s2_vttbr(p->vmid, p->s2.root);
+}
+
+void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
+{
+    rvm_console_guest_flush(&p->line, p->id);
+    p->state = RVM_PARTITION_STOPPED;
+    p->faulted = fault;
+    p->exit_code = code;
+    uint8_t payload[RVM_WITNESS_PAYLOAD_SIZE] = { 0 };
+    for (uint32_t i = 0; i < RVM_WITNESS_PAYLOAD_SIZE; i++) {
+        payload[i] = (uint8_t)(code >> (8u * i));
+    }
+    /* flags: the failure class (F2) for a contained fault, 0xFF for an orderly exit. */
+    (void)rvm_audit_emit(RVM_ACTION_PARTITION_DESTROY, fault ? 0u : p->id, p->id,
+                         fault ? (uint8_t)RVM_FAILURE_F2_PARTITION : 0xFFu, payload);
+    /* Scrub before the tables go: no later owner of these frames may read this partition's data. */
+    uint64_t *ram = rvm_frames_ptr(p->ram_pa);
+    for (uint64_t i = 0; i < p->ram_bytes / sizeof(uint64_t); i++) {
+        ram[i] = 0;
+    }
+    rvm_s2_destroy(&p->s2);
+    vmid_free(p->vmid);
+}
+
+rvm_err_t rvm_partition_check(const rvm_partition_t *p, uint64_t ipa, uint64_t len, bool write)
+{
+    if (len == 0u) {
+        return RVM_OK;
+    }
+    if (ipa + len < ipa) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    uint64_t page = ipa & ~(RVM_S2_PAGE_SIZE - 1u);
+    uint64_t last = ipa + len - 1u;
+    while (page <= last) {
+        rvm_s2_walk_t w;
+        if (rvm_s2_translate(&p->s2, (rvm_gpa_t){ page }, &w) != RVM_OK) {
+            return RVM_ERR_INVALID_ARGUMENT;
+        }
+        if (write && (w.attr & RVM_S2_ATTR_WRITE) == 0u) {
+            return RVM_ERR_INVALID_ARGUMENT;
+        }
+        if ((w.attr & RVM_S2_ATTR_DEVICE) != 0u) {
+            return RVM_ERR_INVALID_ARGUMENT;
+        }
+        if (page + RVM_S2_PAGE_SIZE < page) {
+            break;
+        }
+        page += RVM_S2_PAGE_SIZE;
+    }
+    return RVM_OK;
+}
+
+static uint8_t *guest_byte(const rvm_partition_t *p, uint64_t ipa)
+{
+    rvm_s2_walk_t w = { 0 };
+    (void)rvm_s2_translate(&p->s2, (rvm_gpa_t){ ipa }, &w);
+    return rvm_frames_ptr(w.pa);
+}
+
+void rvm_partition_read(const rvm_partition_t *p, uint64_t ipa, void *dst, uint64_t len)
+{
+    uint8_t *d = dst;
+    for (uint64_t i = 0; i < len; i++) {
+        d[i] = *guest_byte(p, ipa + i);
+    }
+}
+
+void rvm_partition_write(const rvm_partition_t *p, uint64_t ipa, const void *src, uint64_t len)
+{
+    const uint8_t *s = src;
+    for (uint64_t i = 0; i < len; i++) {
+        *guest_byte(p, ipa + i) = s[i];
+    }
+}

@@ -1,0 +1,66 @@
+/* Partitions: identity, VMID, stage-2 space, RAM, vCPU, capabilities and lifecycle. */
+#ifndef RVM_KERNEL_PARTITION_H
+#define RVM_KERNEL_PARTITION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rvm/cap_handle.h>
+#include <rvm/cap_manager.h>
+#include <rvm/stage2.h>
+
+#include "config.h"
+#include "console.h"
+#include "vcpu.h"
+
+/* Partitions the image can hold; ids run 1..RVM_PARTITION_MAX (0 is the hypervisor). */
+#ifndef RVM_PARTITION_MAX
+#define RVM_PARTITION_MAX 16u
+#endif
+
+typedef enum rvm_partition_state {
+    RVM_PARTITION_FREE = 0,
+    RVM_PARTITION_RUNNABLE,
+    RVM_PARTITION_STOPPED,
+} rvm_partition_state_t;
+
+typedef struct rvm_partition {
+    const char *name;
+    rvm_s2_space_t s2;
+    rvm_phys_addr_t ram_pa;
+    uint64_t ram_bytes;
+    rvm_vcpu_t vcpu;
+    uint64_t exit_code;
+    rvm_cap_handle_t caps[RVM_CONFIG_MAX_CAPS];
+    rvm_console_line_t line;
+    uint32_t id;
+    uint16_t vmid;
+    uint8_t state;          /* rvm_partition_state_t */
+    bool faulted;           /* stopped by fault containment rather than by its own request */
+    bool waiting;           /* in WFI: not scheduled again before the next tick */
+} rvm_partition_t;
+
+/* Binds partitions to the frame allocator, the capability manager and the CPU's PARange. */
+void rvm_partition_setup(rvm_cap_manager_t *caps, uint32_t parange);
+/* Creates a runnable partition from a configuration entry: VMID, zeroed RAM with the image, stage-2, caps. */
+rvm_err_t rvm_partition_create(const rvm_config_partition_t *cfg, rvm_partition_t **out);
+/* The live (runnable or stopped) partition `id`, or NULL. */
+rvm_partition_t *rvm_partition_get(uint64_t id);
+/* Partition in table slot `slot` (0-based) whatever its state, or NULL past the table. */
+rvm_partition_t *rvm_partition_slot(uint32_t slot);
+uint32_t rvm_partition_created(void);
+/* Ends a partition: flushes its console line, witnesses it, returns its VMID and stage-2 tables and scrubs its RAM. */
+void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code);
+/* VTTBR_EL2 value of a partition. */
+uint64_t rvm_partition_vttbr(const rvm_partition_t *p);
+/*
+ * RVM_OK when every byte of [ipa, ipa + len) is mapped in the partition's
+ * stage-2 (writable too when `write`), checked with the software walker, so
+ * guest pointers are validated against exactly what the hardware would allow.
+ */
+rvm_err_t rvm_partition_check(const rvm_partition_t *p, uint64_t ipa, uint64_t len, bool write);
+/* Copies from/to guest memory already validated with rvm_partition_check. */
+void rvm_partition_read(const rvm_partition_t *p, uint64_t ipa, void *dst, uint64_t len);
+void rvm_partition_write(const rvm_partition_t *p, uint64_t ipa, const void *src, uint64_t len);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * Every runnable partition gets the CPU in table order for one slice; the
+ * tick preempts, so no partition holds the CPU for longer than a slice. A
+ * partition in WFI (trapped) has no work until the next tick, as partitions
+ * get no virtual interrupts yet: it is skipped until then, and when every
+ * partition waits the CPU itself sleeps in WFI until the tick.
+ */
+#include "sched.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <rvm/hal.h>
+
+#include "shutdown.h"
+
+#define US_PER_S 1000000u
+
+static rvm_partition_t *current;
+
+rvm_partition_t *rvm_sched_current(void)
+{
+    return current;
+}
+
+static void arm_tick(void)
+{
+    uint64_t ticks = rvm_hal_timer_freq() * RVM_SCHED_SLICE_US / US_PER_S;
+    (void)rvm_hal_timer_arm(ticks);
+}
+
+/* The next runnable partition after `from` in table order, wrapping around; `from` itself last. */
+static rvm_partition_t *next_after(const rvm_partition_t *from)
+{
+    uint32_t n = rvm_partition_created();
+    uint32_t start = from != NULL ? from->id : 0u; /* slot after `from` = its id */
+    for (uint32_t i = 0; i < n; i++) {
+        rvm_partition_t *p = rvm_partition_slot((start + i) % n);
+        if (p != NULL && p->state == RVM_PARTITION_RUNNABLE && !p->waiting) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static void switch_to(rvm_partition_t *next, rvm_trap_frame_t *f)
+{
+    if (next == current) {
+        return;
+    }
+    if (current != NULL && current->state == RVM_PARTITION_RUNNABLE) {
+        rvm_vcpu_save(&current->vcpu, f);
+    }
+    rvm_arch_vttbr_activate(rvm_partition_vttbr(next));
+    rvm_vcpu_load(&next->vcpu, f);
+    current = next;
+}
+
+_Noreturn void rvm_sched_start(void)
+{
+    rvm_partition_t *first = next_after(NULL);
+    if (first == NULL) {
+        rvm_shutdown();
+    }
+    rvm_trap_frame_t f = { 0 };
+    switch_to(first, &f);
+    arm_tick();
+    rvm_arch_vcpu_enter(&f);
+}
+
+static void wake_all(void)
+{
+    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
+        rvm_partition_slot(i)->waiting = false;
+    }
+}
+
+void rvm_sched_tick(rvm_trap_frame_t *f)
+{
+    arm_tick();
+    wake_all();
+    rvm_partition_t *next = next_after(current);
+    if (next != NULL) {
+        switch_to(next, f);
+    }
+}
+
+void rvm_sched_yield(rvm_trap_frame_t *f)
+{
+    rvm_sched_tick(f);
+}
+
+/* Sleeps at EL2, interrupts masked (WFI still wakes on a pending one), until the tick has been handled. */
+static void idle_until_tick(rvm_trap_frame_t *f)
+{
+    for (;;) {
+        rvm_hal_wait_for_interrupt();
+        uint32_t ack = rvm_hal_irq_ack();
+        uint32_t intid = ack & RVM_HAL_IRQ_INTID_MASK;
+        if (intid == RVM_HAL_IRQ_SPURIOUS) {
+            continue;
+        }
+        bool tick = intid == rvm_hal_timer_intid();
+        if (tick) {
+            rvm_sched_tick(f);
+        }
+        rvm_hal_irq_eoi(ack);
+        if (tick) {
+            return;
+        }
+    }
+}
+
+void rvm_sched_wait(rvm_trap_frame_t *f)
+{
+    current->waiting = true;
+    rvm_partition_t *next = next_after(current);
+    if (next != NULL) {
+        switch_to(next, f);
+        return;
+    }
+    idle_until_tick(f);
+}
+
+static bool any_runnable(void)
+{
+    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
+        if (rvm_partition_slot(i)->state == RVM_PARTITION_RUNNABLE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void rvm_sched_current_stopped(rvm_trap_frame_t *f)
+{
+    rvm_partition_t *next = next_after(current);
+    if (next != NULL) {
+        switch_to(next, f);
+        arm_tick();
+        return;
+    }
+    /* Only partitions waiting in WFI are left: sleep until the tick wakes them. */
+    if (any_runnable()) {
+        idle_until_tick(f);
+        return;
+    }
+    rvm_shutdown();
+}

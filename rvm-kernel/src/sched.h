@@ -1,0 +1,27 @@
+/* Round-robin scheduling of runnable partitions on the boot CPU, preempted by the hypervisor timer. */
+#ifndef RVM_KERNEL_SCHED_H
+#define RVM_KERNEL_SCHED_H
+
+#include <rvm/trap_frame.h>
+
+#include "partition.h"
+
+/* Time slice in microseconds of the hypervisor timer. */
+#ifndef RVM_SCHED_SLICE_US
+#define RVM_SCHED_SLICE_US 2000u
+#endif
+
+/* Enters the first runnable partition with the tick armed; shuts down at once if none is runnable. */
+_Noreturn void rvm_sched_start(void);
+/* The partition whose trap is being handled (the one on the CPU). */
+rvm_partition_t *rvm_sched_current(void);
+/* Timer tick: re-arms the slice and moves the CPU to the next runnable partition, if another exists. */
+void rvm_sched_tick(rvm_trap_frame_t *f);
+/* The current partition gives up the rest of its slice. */
+void rvm_sched_yield(rvm_trap_frame_t *f);
+/* The current partition waits in WFI: others run, or the CPU sleeps until the next tick if none has work. */
+void rvm_sched_wait(rvm_trap_frame_t *f);
+/* The current partition has stopped: loads the next runnable one into `f`, or shuts down when none is left. */
+void rvm_sched_current_stopped(rvm_trap_frame_t *f);
+
+#endif

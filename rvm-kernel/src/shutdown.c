@@ -1,0 +1,55 @@
+/* Orderly end of the hypervisor once no partition is left, or after a kernel error. */
+#include "shutdown.h"
+
+#include <stdbool.h>
+
+#include <rvm/vcpu.h>
+#include <rvm/witness_log.h>
+
+#include "audit.h"
+#include "console.h"
+#include "partition.h"
+
+static uint64_t faults_contained;
+
+void rvm_shutdown_count_fault(void)
+{
+    faults_contained++;
+}
+
+_Noreturn void rvm_shutdown(void)
+{
+    uint64_t bad_seq = 0;
+    uint64_t witnesses = rvm_witness_total_emitted(rvm_audit_log());
+    bool ok = rvm_audit_verify(&bad_seq);
+    /* The log is complete: stream its tail and end line first, so that the
+     * summary is the run's last line, where tools and people look for it. */
+    rvm_audit_end();
+    rvm_console_begin();
+    rvm_console_str("summary: partitions=");
+    rvm_console_dec(rvm_partition_created());
+    rvm_console_str(" faults_contained=");
+    rvm_console_dec(faults_contained);
+    rvm_console_str(" witnesses=");
+    rvm_console_dec(witnesses);
+    if (ok) {
+        rvm_console_str(" chain=verified");
+    } else {
+        rvm_console_str(" chain=BROKEN at ");
+        rvm_console_dec(bad_seq);
+    }
+    rvm_console_end();
+    rvm_arch_system_exit(ok ? RVM_EXIT_CLEAN : RVM_EXIT_KERNEL_ERROR);
+}
+
+_Noreturn void rvm_shutdown_fatal(const char *why, uint64_t detail)
+{
+    rvm_console_begin();
+    rvm_console_str("fatal: ");
+    rvm_console_str(why);
+    rvm_console_str(" ");
+    rvm_console_hex(detail);
+    rvm_console_end();
+    rvm_audit_end();
+    rvm_arch_system_exit(RVM_EXIT_KERNEL_ERROR);
+}
