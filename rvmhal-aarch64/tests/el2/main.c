@@ -2,14 +2,17 @@
  * Bare-metal EL2 check of the AArch64 HAL on QEMU virt: entry state and DTB
  * pointer, synchronous traps through the vectors (HVC and BRK: syndrome,
  * return address, registers), CNTHP timer interrupts through the GICv2 with
- * the priority mask honoured, and console receive. Plays the kernel: it
- * provides rvm_hal_main and rvm_hal_trap.
+ * the priority mask honoured, FP/SIMD save, restore and lazy-switch trap,
+ * and console receive. Plays the kernel: it provides rvm_hal_main and
+ * rvm_hal_trap.
  * Exit status (semihosting): 0 when every check passed, 1 otherwise.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rvm/esr.h>
+#include <rvm/fpsimd.h>
 #include <rvm/gic.h>
 #include <rvm/hal.h>
 #include <rvm/timer.h>
@@ -96,6 +99,14 @@ static volatile struct {
     uint64_t x17;
 } sync_seen;
 
+/* FP/SIMD access traps (EC 0x07), kept apart from sync_seen so the HVC/BRK checks count only theirs. */
+static volatile struct {
+    unsigned count;
+    uint64_t esr;
+    uint64_t elr;
+    rvm_trap_kind_t kind;
+} fp_seen;
+
 static volatile struct {
     unsigned count;
     unsigned other;
@@ -135,6 +146,17 @@ void rvm_hal_trap(rvm_trap_frame_t *frame, unsigned vector)
 {
     if (vector == RVM_TRAP_VECTOR_CURRENT_IRQ) {
         on_irq();
+        return;
+    }
+    rvm_trap_t trap;
+    rvm_esr_decode(frame->esr, frame->far, frame->hpfar, &trap);
+    if (vector == RVM_TRAP_VECTOR_CURRENT_SYNC && trap.kind == RVM_TRAP_FP) {
+        fp_seen.count++;
+        fp_seen.esr = frame->esr;
+        fp_seen.elr = frame->elr;
+        fp_seen.kind = trap.kind;
+        /* What the kernel's lazy switch does: untrap, then retry the same instruction (ELR left alone). */
+        rvm_arch_fpsimd_trap(false);
         return;
     }
     if (vector == RVM_TRAP_VECTOR_CURRENT_SYNC) {
@@ -224,6 +246,110 @@ static void check_sync_trap(bool brk)
     rvm_hal_console_puts("\n");
 }
 
+/*
+ * Partition-like FP/SIMD states. 528 bytes cannot all differ, so: the bytes
+ * of v0..v15 are all distinct, those of v16..v31 too, each differs from the
+ * byte 256 before it (a swapped register shows), and the seeds make two
+ * states differ in every byte. FPSR and FPCR use only bits every AArch64 CPU
+ * implements (cumulative flags and QC; AHP, DN, FZ, RMode).
+ */
+#define FPSIMD_SEED_A 0x00u
+#define FPSIMD_SEED_B 0x80u
+#define FPSR_A UINT64_C(0x08000015)
+#define FPSR_B UINT64_C(0x0000008a)
+#define FPCR_A UINT64_C(0x05400000)
+#define FPCR_B UINT64_C(0x02800000)
+#define FPSIMD_SWITCHES 3u
+
+static void fpsimd_fill(rvm_arch_fpsimd_state_t *s, uint8_t seed, uint64_t fpsr, uint64_t fpcr)
+{
+    for (unsigned i = 0; i < 32u; i++) {
+        for (unsigned j = 0; j < 16u; j++) {
+            unsigned k = i * 16u + j;
+            s->v[i][j] = (uint8_t)(k + seed + (k >> 8) * 0x5bu);
+        }
+    }
+    s->fpsr = fpsr;
+    s->fpcr = fpcr;
+}
+
+/* 0 when equal, else 1 + the offset of the first differing byte (512 + n for FPSR/FPCR), as a failure detail. */
+static uint64_t fpsimd_diff(const rvm_arch_fpsimd_state_t *got, const rvm_arch_fpsimd_state_t *want)
+{
+    for (unsigned i = 0; i < 32u; i++) {
+        for (unsigned j = 0; j < 16u; j++) {
+            if (got->v[i][j] != want->v[i][j]) {
+                return 1u + i * 16u + j;
+            }
+        }
+    }
+    if (got->fpsr != want->fpsr) {
+        return 1u + 512u;
+    }
+    if (got->fpcr != want->fpcr) {
+        return 1u + 520u;
+    }
+    return 0;
+}
+
+static void check_fpsimd(void)
+{
+    static rvm_arch_fpsimd_state_t a;
+    static rvm_arch_fpsimd_state_t b;
+    static rvm_arch_fpsimd_state_t want_a;
+    static rvm_arch_fpsimd_state_t want_b;
+    static rvm_arch_fpsimd_state_t out;
+
+    rvm_arch_fpsimd_trap(false);
+    check(!rvm_arch_fpsimd_trapped(), "fpsimd untrapped", 0);
+    fpsimd_fill(&want_a, FPSIMD_SEED_A, FPSR_A, FPCR_A);
+    fpsimd_fill(&want_b, FPSIMD_SEED_B, FPSR_B, FPCR_B);
+    a = want_a;
+    b = want_b;
+
+    /* Round trip through the registers, FPSR and FPCR included. */
+    rvm_arch_fpsimd_restore(&a);
+    rvm_arch_fpsimd_save(&out);
+    check(fpsimd_diff(&out, &want_a) == 0, "fpsimd round trip", fpsimd_diff(&out, &want_a));
+
+    /* Two owners taking turns: each save must capture what its restore loaded. */
+    for (unsigned n = 0; n < FPSIMD_SWITCHES; n++) {
+        rvm_arch_fpsimd_save(&a);
+        rvm_arch_fpsimd_restore(&b);
+        rvm_arch_fpsimd_save(&b);
+        rvm_arch_fpsimd_restore(&a);
+    }
+    rvm_arch_fpsimd_save(&a);
+    check(fpsimd_diff(&a, &want_a) == 0, "fpsimd switch keeps a", fpsimd_diff(&a, &want_a));
+    check(fpsimd_diff(&b, &want_b) == 0, "fpsimd switch keeps b", fpsimd_diff(&b, &want_b));
+
+    /* Trapped: the save's first instruction traps once, the handler untraps, the retry saves state a. */
+    unsigned before = fp_seen.count;
+    out = want_b;
+    rvm_arch_fpsimd_trap(true);
+    check(rvm_arch_fpsimd_trapped(), "fpsimd trapped", 0);
+    rvm_arch_fpsimd_save(&out);
+    check(fp_seen.count == before + 1, "fpsimd one trap", fp_seen.count - before);
+    check((fp_seen.esr >> 26) == RVM_ESR_EC_FP, "fpsimd trap ec", fp_seen.esr);
+    check(fp_seen.kind == RVM_TRAP_FP, "fpsimd trap decoded", fp_seen.kind);
+    check(fp_seen.elr == (uint64_t)(uintptr_t)rvm_arch_fpsimd_save, "fpsimd trap elr", fp_seen.elr);
+    check(!rvm_arch_fpsimd_trapped(), "fpsimd untrapped by handler", 0);
+    check(fpsimd_diff(&out, &want_a) == 0, "fpsimd save after retry", fpsimd_diff(&out, &want_a));
+
+    /* Untrapped: no FP/SIMD instruction may trap. */
+    before = fp_seen.count;
+    rvm_arch_fpsimd_restore(&b);
+    rvm_arch_fpsimd_save(&out);
+    check(fp_seen.count == before, "fpsimd no trap", fp_seen.count - before);
+    check(fpsimd_diff(&out, &want_b) == 0, "fpsimd untrapped round trip", fpsimd_diff(&out, &want_b));
+
+    rvm_hal_console_puts("[RVM] el2: fpsimd trap esr=");
+    put_hex(fp_seen.esr);
+    rvm_hal_console_puts(" elr=");
+    put_hex(fp_seen.elr);
+    rvm_hal_console_puts("\n");
+}
+
 /* Busy-waits (no WFI, so a missing interrupt cannot hang the test) until `cond` or `ticks` pass. */
 static bool wait_until(const volatile unsigned *counter, unsigned target, uint64_t ticks)
 {
@@ -309,6 +435,7 @@ void rvm_hal_main(uint64_t dtb_pa)
 
     check_sync_trap(false);
     check_sync_trap(true);
+    check_fpsimd();
     check_timer_irqs();
     check_console_rx();
 

@@ -19,6 +19,8 @@
     }
 
 RVM_SYSREG_READ(cntfrq_el0)
+RVM_SYSREG_READ(cptr_el2)
+RVM_SYSREG_WRITE(cptr_el2)
 RVM_SYSREG_WRITE(cnthp_ctl_el2)
 RVM_SYSREG_WRITE(cnthp_cval_el2)
 
