@@ -2,13 +2,15 @@
  * rvm_hal_main: the boot stages of librvmboot with real work and real
  * measurements, then the scheduler. Each stage measures what it set up:
  *   0 ResetVector      the loaded kernel image
- *   1 HardwareDetect   the device tree (console, GIC and timer come up from it)
+ *   1 HardwareDetect   the device tree (console, GIC and timer come up from it), canonicalised (canonicalise_dtb)
  *   2 MmuSetup         VTCR_EL2 and the free-memory ranges of the frame allocator
  *   3 HypervisorMode   HCR_EL2 for partitions
  *   4 KernelObjectInit the partition configuration table (witness log and capability manager created)
  *   5 FirstWitness     nothing beyond the log now receiving records
  *   7 FirstPartition   SHA-256 of every guest image, in partition order
  *   6 SchedulerEntry   nothing: the attestation record closes the boot
+ * Ticks never enter the accumulator (they only time the stages), so the same
+ * image on the same machine configuration always attests to the same digest.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +40,9 @@
 #include "shutdown.h"
 
 #define FDT_MAGIC 0xD00DFEEDu
+#define FDT_BEGIN_NODE 1u
+#define FDT_PROP 3u
+#define FDT_END 9u
 /* Largest device tree accepted: QEMU's is padded to 1 MiB. */
 #define DTB_MAX_BYTES (UINT64_C(2) << 20)
 #define CAP_SLOTS 256u
@@ -83,6 +88,68 @@ static const uint8_t *phys_bytes(uint64_t pa)
     return rvm_frames_ptr((rvm_phys_addr_t){ pa });
 }
 
+/*
+ * Bytes of the device tree that differ from boot to boot on one machine
+ * configuration, zeroed before it is measured so that the attestation is
+ * reproducible: the padding after node names and property values, which
+ * QEMU leaves uninitialised, and the fresh entropy for an OS in /chosen,
+ * which RVM neither uses nor hands to any partition. Names and sizes stay,
+ * so the measurement still covers the tree's whole shape.
+ */
+static void zero_padding(uint8_t *blob)
+{
+    uint32_t pos = ctx.dtb.struct_off;
+    const uint32_t end = pos + ctx.dtb.struct_size;
+    while (end - pos >= 4u) {
+        uint32_t token = be32(blob + pos);
+        pos += 4u;
+        uint32_t used = 0;
+        if (token == FDT_BEGIN_NODE) {
+            while (pos + used < end && blob[pos + used] != 0u) {
+                used++;
+            }
+            used++;
+        } else if (token == FDT_PROP) {
+            if (end - pos < 8u || be32(blob + pos) > end - pos - 8u) {
+                return;
+            }
+            used = 8u + be32(blob + pos);
+        } else if (token == FDT_END) {
+            return;
+        }
+        uint32_t padded = (used + 3u) & ~3u;
+        if (padded > end - pos) {
+            return;
+        }
+        for (uint32_t i = used; i < padded; i++) {
+            blob[pos + i] = 0;
+        }
+        pos += padded;
+    }
+}
+
+static void canonicalise_dtb(void)
+{
+    static const char *const seeds[] = { "rng-seed", "kaslr-seed" };
+    uint8_t *writable = rvm_frames_ptr((rvm_phys_addr_t){ ctx.dtb_pa });
+    zero_padding(writable);
+    uint32_t chosen = 0;
+    if (rvm_dtb_find_node(&ctx.dtb, "/chosen", &chosen) != RVM_OK) {
+        return;
+    }
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        const uint8_t *value = NULL;
+        uint32_t len = 0;
+        if (rvm_dtb_get_prop(&ctx.dtb, chosen, seeds[i], &value, &len) != RVM_OK) {
+            continue;
+        }
+        uint8_t *w = writable + (value - ctx.dtb.blob);
+        for (uint32_t j = 0; j < len; j++) {
+            w[j] = 0;
+        }
+    }
+}
+
 static void detect_hardware(void)
 {
     if (ctx.dtb_pa == 0u) {
@@ -100,6 +167,7 @@ static void detect_hardware(void)
     if (err != RVM_OK) {
         no_platform("malformed", err);
     }
+    canonicalise_dtb();
     if (!ctx.plat.uart_present || ctx.plat.gic_version != RVM_DTB_GIC_V2 || !ctx.plat.timer_present) {
         no_platform("lacks a PL011, a GICv2 or the generic timer", RVM_ERR_UNSUPPORTED);
     }
@@ -267,6 +335,12 @@ void rvm_hal_main(uint64_t dtb_pa)
     rvm_console_str(", free RAM ");
     rvm_console_dec(rvm_frames_available() >> 10);
     rvm_console_str(" KiB");
+    rvm_console_end();
+    uint8_t attestation[RVM_BOOT_DIGEST_LEN] = { 0 };
+    (void)rvm_boot_attestation(&boot, attestation);
+    rvm_console_begin();
+    rvm_console_str("boot: attestation ");
+    rvm_console_bytes(attestation, RVM_BOOT_DIGEST_LEN);
     rvm_console_end();
     rvm_sched_start();
 }

@@ -5,7 +5,8 @@
  * symbols); guest_images.h lists them as RVM_GUEST_IMAGES(X).
  *
  * Every image becomes one partition with the default RAM. Each holds a
- * capability to itself (it may grant and revoke derived copies); the first
+ * capability to itself, which its hypercalls need (rvm/hypercall.h) and from
+ * which it may grant and revoke derived copies; the first
  * one is the control partition of DC-15 and also holds WitnessLog READ, so
  * its WITNESS_QUERY sees every record.
  */
@@ -13,7 +14,7 @@
 
 #include "guest_images.h"
 
-#define SELF_RIGHTS (RVM_RIGHT_READ | RVM_RIGHT_WRITE | RVM_RIGHT_GRANT | RVM_RIGHT_REVOKE)
+#define SELF_RIGHTS (RVM_RIGHT_READ | RVM_RIGHT_WRITE | RVM_RIGHT_EXECUTE | RVM_RIGHT_GRANT | RVM_RIGHT_REVOKE)
 #define LOG_RIGHTS (RVM_RIGHT_READ | RVM_RIGHT_GRANT)
 
 #define DECLARE_IMAGE(name, index)                                                                                 \

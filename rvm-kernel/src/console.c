@@ -37,6 +37,14 @@ void rvm_console_hex(uint64_t v)
     }
 }
 
+void rvm_console_bytes(const uint8_t *bytes, uint32_t len)
+{
+    for (uint32_t i = 0; i < len; i++) {
+        rvm_hal_console_putc("0123456789abcdef"[bytes[i] >> 4]);
+        rvm_hal_console_putc("0123456789abcdef"[bytes[i] & 0xFu]);
+    }
+}
+
 void rvm_console_end(void)
 {
     rvm_hal_console_puts("\n");

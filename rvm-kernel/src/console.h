@@ -17,6 +17,8 @@ void rvm_console_begin(void);
 void rvm_console_str(const char *s);
 void rvm_console_dec(uint64_t v);
 void rvm_console_hex(uint64_t v);
+/* `len` bytes as lowercase hex, two digits each, no prefix (digests). */
+void rvm_console_bytes(const uint8_t *bytes, uint32_t len);
 /* Ends the current line. */
 void rvm_console_end(void);
 /* A whole line: prefix, `s`, newline. */

@@ -1,13 +1,17 @@
 /*
- * Hypercall dispatch. decode() reads only registers and the caller's state
- * and may refuse; invoke() runs only on a fully validated request, so a
- * refused call changes nothing (beyond what a library witnesses itself).
+ * Hypercall dispatch. authorise() and decode() read only registers and the
+ * caller's state and may refuse; invoke() runs only on a fully validated
+ * request, so a refused call changes nothing beyond its refusal witness.
+ * Capability checks (librvmcap P1) come first: a partition without the
+ * right gets the capability error whatever its arguments.
  */
 #include "hypercall.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <rvm/action_kind.h>
+#include <rvm/cap_verify.h>
 #include <rvm/hypercall.h>
 #include <rvm/rights.h>
 #include <rvm/witness_log.h>
@@ -97,6 +101,38 @@ static call_kind_t classify(uint32_t fid)
     }
 }
 
+/* The right on its capability to itself that a call needs (the table in rvm/hypercall.h); 0 for none. */
+static rvm_rights_t self_right(call_kind_t kind, const rvm_trap_frame_t *f)
+{
+    switch (kind) {
+    case CALL_VERSION:
+    case CALL_SELF_ID:
+    case CALL_SMCCC_VERSION:
+    case CALL_SMCCC_FEATURES:
+    case CALL_PSCI_VERSION:
+    case CALL_PSCI_FEATURES:
+        return RVM_RIGHT_READ;
+    case CALL_CONSOLE_WRITE:
+        return RVM_RIGHT_WRITE;
+    case CALL_YIELD:
+        return RVM_RIGHT_EXECUTE;
+    case CALL_WITNESS_QUERY:
+        /* With a log handle, that capability alone decides (decode_log_handle). */
+        return f->x[3] == 0u ? RVM_RIGHT_READ : 0u;
+    default:
+        return 0u;
+    }
+}
+
+static rvm_err_t authorise(const rvm_trap_frame_t *f, const rvm_partition_t *caller, call_kind_t kind)
+{
+    rvm_rights_t need = self_right(kind, f);
+    if (need == 0u) {
+        return RVM_OK;
+    }
+    return rvm_cap_check_p1(cap_manager, caller->self_cap, need, RVM_OBJ_PARTITION);
+}
+
 /* May the caller read the whole log? Only through a WitnessLog READ capability it owns. */
 static rvm_err_t decode_log_handle(const rvm_partition_t *caller, uint64_t raw, bool *see_all)
 {
@@ -126,6 +162,10 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_partition_t *caller
 {
     *r = (request_t){ 0 };
     r->kind = classify((uint32_t)f->x[0]);
+    rvm_err_t auth = authorise(f, caller, r->kind);
+    if (auth != RVM_OK) {
+        return auth;
+    }
     switch (r->kind) {
     case CALL_CONSOLE_WRITE:
         r->ipa = f->x[1];
@@ -214,19 +254,20 @@ static bool psci_supported(uint64_t fid)
            fid == RVM_PSCI_SYSTEM_OFF || fid == RVM_PSCI_SYSTEM_RESET || fid == RVM_SMCCC_VERSION;
 }
 
-static void invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const request_t *r)
+/* Returns the status of a refusal (negative) or 0 for a call answered. */
+static int64_t invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const request_t *r)
 {
     switch (r->kind) {
     case CALL_VERSION:
         set_result(f, 0, RVM_HYPERCALL_ABI_VERSION);
-        return;
+        return 0;
     case CALL_SELF_ID:
         set_result(f, 0, caller->id);
-        return;
+        return 0;
     case CALL_YIELD:
         set_result(f, 0, 0);
         rvm_sched_yield(f);
-        return;
+        return 0;
     case CALL_CONSOLE_WRITE:
         for (uint64_t i = 0; i < r->len; i++) {
             char c;
@@ -234,34 +275,34 @@ static void invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const request_t
             rvm_console_guest_putc(&caller->line, caller->id, c);
         }
         set_result(f, 0, r->len);
-        return;
+        return 0;
     case CALL_WITNESS_QUERY:
         set_result(f, 0, witness_query(caller, r));
-        return;
+        return 0;
     case CALL_CAP_GRANT: {
         rvm_cap_handle_t out = RVM_CAP_HANDLE_NULL;
         rvm_err_t err = rvm_cap_grant(cap_manager, caller->id, r->handle, r->rights, r->badge, r->target, &out);
         set_result(f, err, err == RVM_OK ? ((uint64_t)out.index << 32) | out.generation : 0u);
-        return;
+        return err;
     }
     case CALL_CAP_REVOKE: {
         uint32_t count = 0;
         rvm_err_t err = rvm_cap_revoke(cap_manager, caller->id, r->handle, &count);
         set_result(f, err, count);
-        return;
+        return err;
     }
     case CALL_SMCCC_VERSION:
         f->x[0] = SMCCC_VERSION_1_1;
-        return;
+        return 0;
     case CALL_SMCCC_FEATURES:
         f->x[0] = (uint64_t)(int64_t)((uint32_t)r->a3 == RVM_SMCCC_ARCH_FEATURES ? 0 : PSCI_NOT_SUPPORTED);
-        return;
+        return 0;
     case CALL_PSCI_VERSION:
         f->x[0] = PSCI_VERSION_1_1;
-        return;
+        return 0;
     case CALL_PSCI_FEATURES:
         f->x[0] = (uint64_t)(int64_t)(psci_supported((uint32_t)r->a3) ? 0 : PSCI_NOT_SUPPORTED);
-        return;
+        return 0;
     case CALL_EXIT:
     case CALL_PSCI_CPU_OFF:
     case CALL_PSCI_SYSTEM_OFF:
@@ -269,20 +310,42 @@ static void invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const request_t
         /* One vCPU per partition: turning it off, or the partition's whole "system", ends the partition. */
         rvm_partition_stop(caller, false, r->kind == CALL_EXIT ? r->a3 : 0u);
         rvm_sched_current_stopped(f);
-        return;
+        return 0;
     case CALL_UNKNOWN:
         f->x[0] = (uint64_t)(int64_t)RVM_HC_NOT_SUPPORTED;
+        return RVM_HC_NOT_SUPPORTED;
+    }
+    return 0;
+}
+
+/* Witnesses a refusal (ProofRejected, payload: function ID then status, both 32-bit LE) within the bound. */
+static void refused(rvm_partition_t *caller, uint32_t fid, int64_t status)
+{
+    caller->refusals++;
+    if (caller->refusals > RVM_HC_REFUSALS_WITNESSED) {
         return;
     }
+    uint8_t payload[RVM_WITNESS_PAYLOAD_SIZE] = { 0 };
+    uint32_t code = (uint32_t)(int32_t)status;
+    for (uint32_t i = 0; i < 4u; i++) {
+        payload[i] = (uint8_t)(fid >> (8u * i));
+        payload[4u + i] = (uint8_t)(code >> (8u * i));
+    }
+    (void)rvm_audit_emit(RVM_ACTION_PROOF_REJECTED, caller->id, caller->id, 0, payload);
 }
 
 void rvm_hypercall(rvm_trap_frame_t *f, rvm_partition_t *caller)
 {
     request_t r;
+    const uint32_t fid = (uint32_t)f->x[0];
     rvm_err_t err = decode(f, caller, &r);
     if (err != RVM_OK) {
         set_result(f, err, 0);
+        refused(caller, fid, err);
         return;
     }
-    invoke(f, caller, &r);
+    int64_t status = invoke(f, caller, &r);
+    if (status < 0) {
+        refused(caller, fid, status);
+    }
 }

@@ -75,22 +75,34 @@ static void vmid_free(uint16_t v)
     vmid_used[v / 64u] &= ~(UINT64_C(1) << (v % 64u));
 }
 
+/*
+ * The capability to the partition itself is derived from a root the
+ * hypervisor keeps: a partition that revokes or deletes its copy loses the
+ * services it authorises for good, as it cannot derive a new one.
+ */
+static rvm_err_t grant_self(rvm_partition_t *p, rvm_rights_t rights, rvm_cap_handle_t *out)
+{
+    rvm_cap_handle_t root = RVM_CAP_HANDLE_NULL;
+    rvm_err_t err = rvm_cap_create_root(cap_manager, 0, RVM_OBJ_PARTITION, p->id, rights, 0, 0, &root);
+    if (err == RVM_OK) {
+        err = rvm_cap_grant(cap_manager, 0, root, rights, 0, p->id, out);
+    }
+    if (err == RVM_OK) {
+        p->self_cap = *out;
+    }
+    return err;
+}
+
 static rvm_err_t grant_caps(rvm_partition_t *p, const rvm_config_partition_t *cfg)
 {
     for (uint32_t i = 0; i < RVM_CONFIG_MAX_CAPS; i++) {
         const rvm_config_cap_t *c = &cfg->caps[i];
-        uint8_t type;
-        uint64_t object;
+        rvm_err_t err = RVM_OK;
         if (c->object == RVM_CONFIG_OBJ_SELF) {
-            type = RVM_OBJ_PARTITION;
-            object = p->id;
+            err = grant_self(p, c->rights, &p->caps[i]);
         } else if (c->object == RVM_CONFIG_OBJ_WITNESS_LOG) {
-            type = RVM_OBJ_WITNESS_LOG;
-            object = 1;
-        } else {
-            continue;
+            err = rvm_cap_create_root(cap_manager, 0, RVM_OBJ_WITNESS_LOG, 1, c->rights, 0, p->id, &p->caps[i]);
         }
-        rvm_err_t err = rvm_cap_create_root(cap_manager, 0, type, object, c->rights, 0, p->id, &p->caps[i]);
         if (err != RVM_OK) {
             return err;
         }
@@ -187,6 +199,17 @@ uint64_t rvm_partition_vttbr(const rvm_partition_t *p)
 void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
 {
     rvm_console_guest_flush(&p->line, p->id);
+    if (p->refusals > RVM_HC_REFUSALS_WITNESSED) {
+        rvm_console_begin();
+        rvm_console_str("partition ");
+        rvm_console_dec(p->id);
+        rvm_console_str(" had ");
+        rvm_console_dec(p->refusals);
+        rvm_console_str(" hypercalls refused, the first ");
+        rvm_console_dec(RVM_HC_REFUSALS_WITNESSED);
+        rvm_console_str(" witnessed");
+        rvm_console_end();
+    }
     p->state = RVM_PARTITION_STOPPED;
     p->faulted = fault;
     p->exit_code = code;

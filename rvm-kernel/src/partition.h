@@ -32,6 +32,8 @@ typedef struct rvm_partition {
     rvm_vcpu_t vcpu;
     uint64_t exit_code;
     rvm_cap_handle_t caps[RVM_CONFIG_MAX_CAPS];
+    rvm_cap_handle_t self_cap;  /* of caps[]: the one to itself, which every service hypercall checks (P1) */
+    uint64_t refusals;          /* hypercalls refused, witnessed or not */
     rvm_console_line_t line;
     uint32_t id;
     uint16_t vmid;
@@ -49,7 +51,11 @@ rvm_partition_t *rvm_partition_get(uint64_t id);
 /* Partition in table slot `slot` (0-based) whatever its state, or NULL past the table. */
 rvm_partition_t *rvm_partition_slot(uint32_t slot);
 uint32_t rvm_partition_created(void);
-/* Ends a partition: flushes its console line, witnesses it, returns its VMID and stage-2 tables and scrubs its RAM. */
+/*
+ * Ends a partition: flushes its console line, reports refusals beyond the
+ * witnessed ones on the console, witnesses the end, returns its VMID and stage-2
+ * tables and scrubs its RAM.
+ */
 void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code);
 /* VTTBR_EL2 value of a partition. */
 uint64_t rvm_partition_vttbr(const rvm_partition_t *p);

@@ -6,9 +6,10 @@
  *     queries into such buffers or with a forged log handle; capability
  *     grants and revokes with forged handles, out-of-range indices,
  *     generation 0 (a freed slot) and a genuinely stale handle: one it
- *     derives from its boot capability (x1 at entry) and then loses by
- *     revoking the boot capability's subtree. Each must be refused; it
- *     prints one line per probe with the status it got.
+ *     derives, through an intermediate copy, from its boot capability (x1
+ *     at entry) and then loses by revoking the intermediate's subtree (not
+ *     the boot capability's: its hypercalls need that one). Each must be
+ *     refused; it prints one line per probe with the status it got.
  *  2. Spins for ROGUE_SPIN_MS without yielding: the other partitions must
  *     still make progress and finish.
  *  3. Reads ROGUE_FOREIGN_IPA (another partition's memory if IPAs were
@@ -19,7 +20,7 @@
  *
  * Console lines (the tests match them):
  *   rogue: partition <id> probing
- *   rogue: derived <handle> from boot capability <handle>, then revoked status=<status>
+ *   rogue: derived <handle> via <handle> from boot capability <handle>, then revoked status=<status>
  *   rogue: SETUP-FAILED <step> status=<status>          (no stale handle to probe with)
  *   rogue: refused <probe> status=<negative status>     (a probe that passed)
  *   rogue: ACCEPTED <probe> status=<status>             (a containment bug)
@@ -44,8 +45,9 @@
 #endif
 #define ROGUE_SPIN_MS 100u
 #define ROGUE_RIGHTS_ALL 0xffffffffu
-/* RVM_RIGHT_READ of rvm/rights.h; the guest ABI header carries no rights. */
+/* RVM_RIGHT_READ and RVM_RIGHT_GRANT of rvm/rights.h; the guest ABI header carries no rights. */
 #define ROGUE_RIGHT_READ 0x1u
+#define ROGUE_RIGHT_GRANT 0x4u
 /* Handles no kernel hands out: arbitrary index and generation, an index past any table, a freed slot. */
 #define ROGUE_FORGED_HANDLE 0x00007a3c5eed1234ull
 #define ROGUE_FAR_HANDLE 0xffffffff00000001ull
@@ -103,24 +105,33 @@ static void setup_failed(const char *step, int64_t status)
 
 /*
  * Makes a handle that was valid and no longer is: derive a copy of the boot
- * capability, then revoke the boot capability's subtree, which takes the copy.
- * Returns 0 when the kernel refused a step that should have worked.
+ * capability and a copy of that copy, then revoke the first copy's subtree,
+ * which takes the second. Returns 0 when the kernel refused a step that
+ * should have worked.
  */
 static uint64_t make_stale_handle(uint64_t boot, uint64_t pid)
 {
-    rvm_hc_result_t grant = rvm_hc_call(RVM_HC_FID(RVM_HC_CAP_GRANT), boot, ROGUE_RIGHT_READ, pid, 0, 0, 0);
-    if (grant.status != 0) {
-        setup_failed("grant-from-boot-capability", grant.status);
+    rvm_hc_result_t via =
+        rvm_hc_call(RVM_HC_FID(RVM_HC_CAP_GRANT), boot, ROGUE_RIGHT_READ | ROGUE_RIGHT_GRANT, pid, 0, 0, 0);
+    if (via.status != 0) {
+        setup_failed("grant-from-boot-capability", via.status);
         return 0;
     }
-    rvm_hc_result_t revoke = rvm_hc_call(RVM_HC_FID(RVM_HC_CAP_REVOKE), boot, 0, 0, 0, 0, 0);
+    rvm_hc_result_t grant = rvm_hc_call(RVM_HC_FID(RVM_HC_CAP_GRANT), via.r1, ROGUE_RIGHT_READ, pid, 0, 0, 0);
+    if (grant.status != 0) {
+        setup_failed("grant-from-copy", grant.status);
+        return 0;
+    }
+    rvm_hc_result_t revoke = rvm_hc_call(RVM_HC_FID(RVM_HC_CAP_REVOKE), via.r1, 0, 0, 0, 0, 0);
     if (revoke.status != 0) {
-        setup_failed("revoke-boot-capability", revoke.status);
+        setup_failed("revoke-copy", revoke.status);
         return 0;
     }
     guest_line_t line;
     guest_line_start(&line, "rogue: derived ");
     guest_line_hex(&line, grant.r1);
+    guest_line_str(&line, " via ");
+    guest_line_hex(&line, via.r1);
     guest_line_str(&line, " from boot capability ");
     guest_line_hex(&line, boot);
     guest_line_str(&line, ", then revoked status=");

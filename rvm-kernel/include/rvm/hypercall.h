@@ -12,6 +12,24 @@
  * (index << 32) | generation. Guest buffers are guest-physical addresses
  * (IPAs) that must lie wholly inside memory the caller may access.
  *
+ * Capabilities (since ABI 0.2): every call is authorised by a capability (librvmcap P1). The
+ * services below need the caller's capability to itself (RVM_OBJ_PARTITION,
+ * object = its own id, the handle in x1 at entry) with the right named next
+ * to each call: READ to learn something, WRITE to produce output, EXECUTE to
+ * give the CPU away. The kernel keeps that handle in the partition record,
+ * so guests pass none; once the partition revokes or deletes its copy, or
+ * the copy goes stale, those calls fail with the P1 error
+ * (RVM_ERR_INVALID_HANDLE -36, RVM_ERR_STALE_CAPABILITY -10, or
+ * RVM_ERR_INSUFFICIENT_CAPABILITY -9 when the right is missing). CAP_GRANT and
+ * CAP_REVOKE are authorised by the handle they name. Ending the partition
+ * (RVM_HC_EXIT, PSCI CPU_OFF / SYSTEM_OFF / SYSTEM_RESET) needs no capability:
+ * it only gives resources up, and a partition must always be able to stop.
+ * Every refused call is witnessed (ProofRejected 0x53, actor and target the
+ * caller, payload the function ID then the status, both 32-bit LE), the
+ * first RVM_HC_REFUSALS_WITNESSED per partition; later ones are counted and
+ * reported on the console when the partition stops, so no partition can
+ * flood the log.
+ *
  * PSCI (owning entity 4) and SMCCC_VERSION / SMCCC_ARCH_FEATURES (entity 0)
  * are answered at their standard IDs, through HVC and through trapped SMC.
  * PSCI CPU_OFF, SYSTEM_OFF and SYSTEM_RESET end the calling partition (one
@@ -22,7 +40,9 @@
  * x0 = the partition's id (as RVM_HC_SELF_ID); x1..x4 = the handles of the
  * capabilities the configuration gives it, in configuration order, 0 where
  * there is none: x1 is a capability to the partition itself (READ, WRITE,
- * GRANT, REVOKE), x2 WitnessLog READ|GRANT for the first (control) partition.
+ * EXECUTE, GRANT, REVOKE; derived from a root the hypervisor keeps, so a
+ * revoked one cannot be re-derived), x2 WitnessLog READ|GRANT for the first
+ * (control) partition.
  */
 #ifndef RVM_HYPERCALL_H
 #define RVM_HYPERCALL_H
@@ -30,7 +50,7 @@
 #include <stdint.h>
 
 #define RVM_HYPERCALL_ABI_VERSION_MAJOR 0u
-#define RVM_HYPERCALL_ABI_VERSION_MINOR 1u
+#define RVM_HYPERCALL_ABI_VERSION_MINOR 2u
 #define RVM_HYPERCALL_ABI_VERSION ((RVM_HYPERCALL_ABI_VERSION_MAJOR << 16) | RVM_HYPERCALL_ABI_VERSION_MINOR)
 
 /* Where every partition's RAM starts and its image is entered. */
@@ -39,21 +59,28 @@
 #define RVM_HC_FID(call) (0xC6000000u | (uint32_t)(call))
 #define RVM_HC_NOT_SUPPORTED (-1)
 
-/* Call numbers: the spec's §15.5 table, plus RVM allocations in the matching nibble. */
-#define RVM_HC_VERSION 0x00u          /* -> x1 = RVM_HYPERCALL_ABI_VERSION */
-#define RVM_HC_SELF_ID 0x09u          /* -> x1 = the caller's partition id (RVM allocation) */
-#define RVM_HC_EXIT 0x0Au             /* x1 = exit code; does not return (RVM allocation) */
-#define RVM_HC_CAP_GRANT 0x10u        /* x1 = src handle, x2 = rights, x3 = target pid, x4 = badge -> x1 = handle */
-#define RVM_HC_CAP_REVOKE 0x11u       /* x1 = handle -> x1 = capabilities revoked */
+/* Call numbers: the spec's §15.5 table, plus RVM allocations in the matching nibble; [needs] the capability. */
+#define RVM_HC_VERSION 0x00u          /* -> x1 = RVM_HYPERCALL_ABI_VERSION [self READ] */
+#define RVM_HC_SELF_ID 0x09u          /* -> x1 = the caller's partition id (RVM allocation) [self READ] */
+#define RVM_HC_EXIT 0x0Au             /* x1 = exit code; does not return (RVM allocation) [none] */
+#define RVM_HC_CAP_GRANT 0x10u        /* x1 = src handle, x2 = rights, x3 = target pid, x4 = badge -> x1 = handle
+                                       * [src, owned by the caller, with GRANT or GRANT_ONCE] */
+#define RVM_HC_CAP_REVOKE 0x11u       /* x1 = handle -> x1 = capabilities revoked [the handle owned by the caller,
+                                       * or an ancestor of it owned by the caller with REVOKE] */
 #define RVM_HC_WITNESS_QUERY 0x50u    /* x1 = buffer IPA, x2 = capacity in 64-byte records, x3 = WitnessLog handle
-                                       * or 0 -> x1 = records copied, newest last; without a WitnessLog READ
-                                       * capability only records whose actor or target is the caller are seen */
-#define RVM_HC_YIELD 0x60u            /* give up the rest of the time slice */
-#define RVM_HC_CONSOLE_WRITE 0x70u    /* x1 = buffer IPA, x2 = length (<= RVM_HC_CONSOLE_MAX) (RVM allocation) */
+                                       * or 0 -> x1 = records copied, newest last [x3 != 0: that WitnessLog
+                                       * capability, owned by the caller, with READ: every record is seen;
+                                       * x3 = 0: self READ, and only records whose actor or target is the
+                                       * caller are seen] */
+#define RVM_HC_YIELD 0x60u            /* give up the rest of the time slice [self EXECUTE] */
+#define RVM_HC_CONSOLE_WRITE 0x70u    /* x1 = buffer IPA, x2 = length (<= RVM_HC_CONSOLE_MAX) (RVM allocation)
+                                       * [self WRITE] */
 
 #define RVM_HC_CONSOLE_MAX 256u
+/* Refusals per partition that are witnessed (see above). */
+#define RVM_HC_REFUSALS_WITNESSED 16u
 
-/* Standard IDs the hypervisor also answers. */
+/* Standard IDs the hypervisor also answers: VERSION and FEATURES [self READ], the others [none]. */
 #define RVM_SMCCC_VERSION 0x80000000u
 #define RVM_SMCCC_ARCH_FEATURES 0x80000001u
 #define RVM_PSCI_VERSION 0x84000000u

@@ -13,12 +13,15 @@
 #include <rvm/trap_frame.h>
 
 /*
- * HCR_EL2 while partitions run: VM | SWIO | FMO | IMO | AMO | TWI | TSC | RW.
+ * HCR_EL2 while partitions run: VM | SWIO | FMO | IMO | AMO | TWI | TSC | TACR | RW.
  * TSC makes a guest SMC (PSCI) reach the kernel instead of the firmware; TWI
  * lets the kernel give the CPU of a guest waiting in WFI to another partition
- * and sleep itself when no partition has work.
+ * and sleep itself when no partition has work. TACR: ACTLR_EL1 is
+ * implementation-defined control of the core that no vCPU switch carries over,
+ * so a partition's write would reach the partitions after it; EL1 access traps
+ * (ESR_EL2 EC 0x18).
  */
-#define RVM_ARCH_HCR_GUEST UINT64_C(0x8008203B)
+#define RVM_ARCH_HCR_GUEST UINT64_C(0x8028203B)
 /* SCTLR_EL1 of a fresh vCPU: the RES1 bits only, so the MMU and caches are off. */
 #define RVM_ARCH_SCTLR_EL1_RESET UINT64_C(0x30D00800)
 /* SPSR_EL2 of a fresh vCPU: EL1h with D, A, I and F masked. */
