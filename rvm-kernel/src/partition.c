@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "frames.h"
+#include "sched.h"
 
 #define VMID_WORDS ((RVM_S2_VMID_MAX + 64u) / 64u)
 
@@ -227,6 +228,7 @@ void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
     }
     rvm_s2_destroy(&p->s2);
     vmid_free(p->vmid);
+    rvm_sched_fp_release(p);
 }
 
 rvm_err_t rvm_partition_check(const rvm_partition_t *p, uint64_t ipa, uint64_t len, bool write)

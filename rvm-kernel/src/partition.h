@@ -7,6 +7,7 @@
 
 #include <rvm/cap_handle.h>
 #include <rvm/cap_manager.h>
+#include <rvm/fpsimd.h>
 #include <rvm/stage2.h>
 
 #include "config.h"
@@ -30,6 +31,8 @@ typedef struct rvm_partition {
     rvm_phys_addr_t ram_pa;
     uint64_t ram_bytes;
     rvm_vcpu_t vcpu;
+    /* FP/SIMD registers while another partition (or nobody) owns the live ones; zero at creation (FPCR 0). */
+    rvm_arch_fpsimd_state_t fp;
     uint64_t exit_code;
     rvm_cap_handle_t caps[RVM_CONFIG_MAX_CAPS];
     rvm_cap_handle_t self_cap;  /* of caps[]: the one to itself, which every service hypercall checks (P1) */
@@ -54,7 +57,7 @@ uint32_t rvm_partition_created(void);
 /*
  * Ends a partition: flushes its console line, reports refusals beyond the
  * witnessed ones on the console, witnesses the end, returns its VMID and stage-2
- * tables and scrubs its RAM.
+ * tables and scrubs its RAM and, if it owns them, the FP/SIMD registers.
  */
 void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code);
 /* VTTBR_EL2 value of a partition. */

@@ -4,12 +4,17 @@
  * partition in WFI (trapped) has no work until the next tick, as partitions
  * get no virtual interrupts yet: it is skipped until then, and when every
  * partition waits the CPU itself sleeps in WFI until the tick.
+ *
+ * FP/SIMD registers are switched lazily (spec §4.5): most slices of most
+ * partitions use none, so a switch only sets CPTR_EL2.TFP, and the 528 bytes
+ * move when a partition that does not own them touches them and traps.
  */
 #include "sched.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <rvm/fpsimd.h>
 #include <rvm/hal.h>
 
 #include "shutdown.h"
@@ -17,6 +22,8 @@
 #define US_PER_S 1000000u
 
 static rvm_partition_t *current;
+/* The partition whose FP/SIMD state is in the registers, or NULL; only it runs with the trap clear. */
+static rvm_partition_t *fp_owner;
 
 rvm_partition_t *rvm_sched_current(void)
 {
@@ -53,6 +60,7 @@ static void switch_to(rvm_partition_t *next, rvm_trap_frame_t *f)
     }
     rvm_arch_vttbr_activate(rvm_partition_vttbr(next));
     rvm_vcpu_load(&next->vcpu, f);
+    rvm_arch_fpsimd_trap(next != fp_owner);
     current = next;
 }
 
@@ -66,6 +74,33 @@ _Noreturn void rvm_sched_start(void)
     switch_to(first, &f);
     arm_tick();
     rvm_arch_vcpu_enter(&f);
+}
+
+void rvm_sched_fp_claim(void)
+{
+    /* TFP traps EL2 too: the save and restore below would trap themselves. */
+    rvm_arch_fpsimd_trap(false);
+    if (fp_owner == current) {
+        return;
+    }
+    if (fp_owner != NULL) {
+        rvm_arch_fpsimd_save(&fp_owner->fp);
+    }
+    rvm_arch_fpsimd_restore(&current->fp);
+    fp_owner = current;
+}
+
+void rvm_sched_fp_release(const rvm_partition_t *p)
+{
+    static const rvm_arch_fpsimd_state_t zero;
+    if (p != fp_owner) {
+        return;
+    }
+    rvm_arch_fpsimd_trap(false);
+    rvm_arch_fpsimd_restore(&zero);
+    /* Owned by nobody: whoever runs next must trap before its first FP/SIMD instruction. */
+    rvm_arch_fpsimd_trap(true);
+    fp_owner = NULL;
 }
 
 static void wake_all(void)

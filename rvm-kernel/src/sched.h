@@ -21,6 +21,14 @@ void rvm_sched_tick(rvm_trap_frame_t *f);
 void rvm_sched_yield(rvm_trap_frame_t *f);
 /* The current partition waits in WFI: others run, or the CPU sleeps until the next tick if none has work. */
 void rvm_sched_wait(rvm_trap_frame_t *f);
+/*
+ * The current partition executed FP/SIMD with the registers trapped (lazy
+ * switching, spec §4.5): saves the owner's registers, loads the current
+ * partition's and makes it the owner, so the instruction runs again untrapped.
+ */
+void rvm_sched_fp_claim(void);
+/* `p` is ending: if it owns the FP/SIMD registers they are zeroed and owned by nobody, so none of it leaks. */
+void rvm_sched_fp_release(const rvm_partition_t *p);
 /* The current partition has stopped: loads the next runnable one into `f`, or shuts down when none is left. */
 void rvm_sched_current_stopped(rvm_trap_frame_t *f);
 

@@ -44,7 +44,8 @@ static void lower_sync(rvm_trap_frame_t *f, rvm_partition_t *p)
         rvm_fault_contain(f, &t, "forbidden system register access");
         return;
     case RVM_TRAP_FP:
-        rvm_fault_contain(f, &t, "FP/SIMD use (not provided to partitions)");
+        /* ELR stays on the trapped instruction: it runs again on this partition's own registers. */
+        rvm_sched_fp_claim();
         return;
     case RVM_TRAP_ILLEGAL_STATE:
         rvm_fault_contain(f, &t, "illegal execution state");

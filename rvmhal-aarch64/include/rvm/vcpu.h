@@ -65,9 +65,11 @@ uint32_t rvm_arch_parange(void);
 
 /*
  * Prepares EL2 for running partitions: VTCR_EL2 = vtcr, HCR_EL2 =
- * RVM_ARCH_HCR_GUEST, FP/SIMD trapped (CPTR_EL2.TFP, the kernel does not
- * switch FP state), EL1 access to the physical counter, CNTVOFF_EL2 = 0, and
- * VPIDR/VMPIDR as the real ones.
+ * RVM_ARCH_HCR_GUEST, FP/SIMD trapped (CPTR_EL2.TFP, until the kernel's lazy
+ * switching hands the registers to a partition: rvm/fpsimd.h), SVE and SME
+ * trapped for good (CPTR_EL2.TZ, TSM: only the FP/SIMD view is switched), EL1
+ * access to the physical counter, CNTVOFF_EL2 = 0, and VPIDR/VMPIDR as the
+ * real ones.
  */
 void rvm_arch_guest_setup(uint64_t vtcr);
 

@@ -3,7 +3,10 @@
 
 #include "sysreg.h"
 
-/* CPTR_EL2: RES1 bits with TFP set, so any FP/SIMD use by a partition traps instead of sharing registers. */
+/*
+ * CPTR_EL2: RES1 bits (TZ and TSM among them, so SVE and SME stay trapped) with TFP set: no partition owns
+ * the FP/SIMD registers yet, so the first use traps and the kernel's lazy switching hands them over.
+ */
 #define CPTR_EL2_GUEST (UINT64_C(0x33FF) | (UINT64_C(1) << 10))
 /* CNTHCTL_EL2: EL1PCTEN | EL1PCEN, the physical counter and timer stay readable at EL1 as on bare metal. */
 #define CNTHCTL_EL2_GUEST UINT64_C(3)
