@@ -22,6 +22,8 @@
 #define US_PER_S 1000000u
 
 static rvm_partition_t *current;
+/* CNTFRQ is fixed for the whole run, so the slice in counter ticks is computed once, at start. */
+static uint64_t slice_ticks;
 /* The partition whose FP/SIMD state is in the registers, or NULL; only it runs with the trap clear. */
 static rvm_partition_t *fp_owner;
 
@@ -32,8 +34,7 @@ rvm_partition_t *rvm_sched_current(void)
 
 static void arm_tick(void)
 {
-    uint64_t ticks = rvm_hal_timer_freq() * RVM_SCHED_SLICE_US / US_PER_S;
-    (void)rvm_hal_timer_arm(ticks);
+    (void)rvm_hal_timer_arm(slice_ticks);
 }
 
 /* The next runnable partition after `from` in table order, wrapping around; `from` itself last. */
@@ -70,6 +71,7 @@ _Noreturn void rvm_sched_start(void)
     if (first == NULL) {
         rvm_shutdown();
     }
+    slice_ticks = rvm_hal_timer_freq() * RVM_SCHED_SLICE_US / US_PER_S;
     rvm_trap_frame_t f = { 0 };
     switch_to(first, &f);
     arm_tick();

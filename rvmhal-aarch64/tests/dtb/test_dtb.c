@@ -1,6 +1,7 @@
 /* DTB reader: QEMU virt's real trees against libfdt, and hostile blobs that must never read out of bounds. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <limits.h>
 #include <libfdt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,7 +88,9 @@ static void dump_all(void)
                  QEMU " not found: install qemu-system-arm (./rvm deps) to run the QEMU device-tree tests");
         return;
     }
-    char dir[] = "/tmp/rvm-dtb-XXXXXX";
+    const char *tmp = getenv("TMPDIR");
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/rvm-dtb-XXXXXX", tmp != NULL ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
         snprintf(dump_error, sizeof dump_error, "mkdtemp failed");
         return;
@@ -97,7 +100,7 @@ static void dump_all(void)
         for (size_t m = 0; m < N_MEM; m++) {
             for (size_t s = 0; s < N_SMP; s++, i++) {
                 cfgs[i] = (qemu_cfg_t){mem_opts[m], mem_sizes[m], smp_opts[s], gic};
-                char file[64], cmd[512];
+                char file[PATH_MAX + 32], cmd[PATH_MAX + 512];
                 snprintf(file, sizeof file, "%s/virt%zu.dtb", dir, i);
                 snprintf(cmd, sizeof cmd,
                          QEMU " -machine virt,virtualization=on,gic-version=%u,dumpdtb=%s -cpu cortex-a72"
@@ -107,7 +110,7 @@ static void dump_all(void)
                 void *raw = system(cmd) == 0 ? read_file(file, &len) : NULL;
                 if (!raw || len < 40 || fdt_check_header(raw) != 0 || fdt_totalsize(raw) > len ||
                     !(blobs[i] = packed(raw))) {
-                    snprintf(dump_error, sizeof dump_error, "QEMU dump failed or unreadable: %s", cmd);
+                    snprintf(dump_error, sizeof dump_error, "QEMU dump failed or unreadable: %.560s", cmd);
                 }
                 free(raw);
                 unlink(file);
