@@ -1,7 +1,9 @@
 /*
  * The four functions a freestanding image must supply itself: compilers emit
  * calls to them for struct copies and large initialisers even with
- * -ffreestanding. Nothing else may be needed to link the libraries.
+ * -ffreestanding. Nothing else may be needed to link the libraries. Shared by
+ * the bare-metal test images (the link test and the EL2 QEMU tests); the
+ * kernel keeps its own copy.
  */
 #include <stddef.h>
 #include <stdint.h>

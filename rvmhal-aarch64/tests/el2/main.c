@@ -18,29 +18,6 @@
 #include <rvm/timer.h>
 #include <rvm/uart.h>
 
-/* Compilers may emit calls to these even freestanding; there is no libc to provide them. */
-void *memcpy(void *restrict dst, const void *restrict src, size_t n);
-void *memset(void *dst, int c, size_t n);
-
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
-{
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-    for (size_t i = 0; i < n; i++) {
-        d[i] = s[i];
-    }
-    return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-    uint8_t *d = dst;
-    for (size_t i = 0; i < n; i++) {
-        d[i] = (uint8_t)c;
-    }
-    return dst;
-}
-
 /* QEMU virt's devices; the kernel will take them from the device tree. */
 #define VIRT_PL011 0x09000000u
 #define VIRT_PL011_CLK 24000000u
