@@ -38,6 +38,7 @@
 #include "partition.h"
 #include "sched.h"
 #include "shutdown.h"
+#include "virq.h"
 
 #define FDT_MAGIC 0xD00DFEEDu
 #define FDT_BEGIN_NODE 1u
@@ -175,6 +176,9 @@ static void detect_hardware(void)
     err = rvm_pl011_init((uintptr_t)ctx.plat.uart.base, 0, 0);
     if (err == RVM_OK) {
         err = rvm_gicv2_init((uintptr_t)ctx.plat.gicd.base, (uintptr_t)ctx.plat.gicc.base);
+    }
+    if (err == RVM_OK) {
+        err = rvm_virq_setup(&ctx.plat);
     }
     if (err == RVM_OK) {
         err = rvm_gtimer_init(ctx.plat.timer_intid[RVM_DTB_TIMER_HYP_PHYS]);

@@ -139,6 +139,9 @@ rvm_err_t rvm_partition_create(const rvm_config_partition_t *cfg, rvm_partition_
                          RVM_S2_ATTR_WRITE | RVM_S2_ATTR_EXEC);
     }
     if (err == RVM_OK) {
+        err = rvm_virq_partition_init(p);
+    }
+    if (err == RVM_OK) {
         err = grant_caps(p, cfg);
     }
     if (err != RVM_OK) {
@@ -226,6 +229,7 @@ void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
     for (uint64_t i = 0; i < p->ram_bytes / sizeof(uint64_t); i++) {
         ram[i] = 0;
     }
+    rvm_virq_partition_stop(p, p == rvm_sched_current());
     rvm_s2_destroy(&p->s2);
     vmid_free(p->vmid);
     rvm_sched_fp_release(p);

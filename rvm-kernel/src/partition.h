@@ -9,10 +9,12 @@
 #include <rvm/cap_manager.h>
 #include <rvm/fpsimd.h>
 #include <rvm/stage2.h>
+#include <rvm/vgic.h>
 
 #include "config.h"
 #include "console.h"
 #include "vcpu.h"
+#include "virq.h"
 
 /* Partitions the image can hold; ids run 1..RVM_PARTITION_MAX (0 is the hypervisor). */
 #ifndef RVM_PARTITION_MAX
@@ -33,6 +35,8 @@ typedef struct rvm_partition {
     rvm_vcpu_t vcpu;
     /* FP/SIMD registers while another partition (or nobody) owns the live ones; zero at creation (FPCR 0). */
     rvm_arch_fpsimd_state_t fp;
+    rvm_vgic_state_t vgic;      /* its list registers while it is off the CPU */
+    rvm_vdist_t vdist;          /* its emulated distributor */
     uint64_t exit_code;
     rvm_cap_handle_t caps[RVM_CONFIG_MAX_CAPS];
     rvm_cap_handle_t self_cap;  /* of caps[]: the one to itself, which every service hypercall checks (P1) */

@@ -1,9 +1,10 @@
 /*
  * Every runnable partition gets the CPU in table order for one slice; the
  * tick preempts, so no partition holds the CPU for longer than a slice. A
- * partition in WFI (trapped) has no work until the next tick, as partitions
- * get no virtual interrupts yet: it is skipped until then, and when every
- * partition waits the CPU itself sleeps in WFI until the tick.
+ * partition in WFI (trapped) is skipped until it has a virtual interrupt to
+ * take, its virtual timer expires, or the next tick (WFI may end early
+ * architecturally, so a guest re-checks its condition anyway); when every
+ * partition waits, the CPU itself sleeps in WFI until the earliest of those.
  *
  * FP/SIMD registers are switched lazily (spec §4.5): most slices of most
  * partitions use none, so a switch only sets CPTR_EL2.TFP, and the 528 bytes
@@ -18,6 +19,7 @@
 #include <rvm/hal.h>
 
 #include "shutdown.h"
+#include "virq.h"
 
 #define US_PER_S 1000000u
 
@@ -44,7 +46,13 @@ static rvm_partition_t *next_after(const rvm_partition_t *from)
     uint32_t start = from != NULL ? from->id : 0u; /* slot after `from` = its id */
     for (uint32_t i = 0; i < n; i++) {
         rvm_partition_t *p = rvm_partition_slot((start + i) % n);
-        if (p != NULL && p->state == RVM_PARTITION_RUNNABLE && !p->waiting) {
+        if (p == NULL || p->state != RVM_PARTITION_RUNNABLE) {
+            continue;
+        }
+        if (p->waiting && rvm_virq_wants_cpu(p, p == current, rvm_hal_timer_now())) {
+            p->waiting = false;
+        }
+        if (!p->waiting) {
             return p;
         }
     }
@@ -58,9 +66,11 @@ static void switch_to(rvm_partition_t *next, rvm_trap_frame_t *f)
     }
     if (current != NULL && current->state == RVM_PARTITION_RUNNABLE) {
         rvm_vcpu_save(&current->vcpu, f);
+        rvm_virq_switch_out(current);
     }
     rvm_arch_vttbr_activate(rvm_partition_vttbr(next));
     rvm_vcpu_load(&next->vcpu, f);
+    rvm_virq_switch_in(next);
     rvm_arch_fpsimd_trap(next != fp_owner);
     current = next;
 }
@@ -127,15 +137,43 @@ void rvm_sched_yield(rvm_trap_frame_t *f)
     rvm_sched_tick(f);
 }
 
-/* Sleeps at EL2, interrupts masked (WFI still wakes on a pending one), until the tick has been handled. */
+/*
+ * The hypervisor timer fires at the next tick or at the earliest virtual
+ * timer of a waiting partition that is off the CPU, whichever comes first
+ * (the running partition's own timer fires by itself).
+ */
+static void arm_idle_wakeup(void)
+{
+    uint64_t now = rvm_hal_timer_now();
+    uint64_t wake = now + slice_ticks;
+    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
+        const rvm_partition_t *p = rvm_partition_slot(i);
+        if (p != current && p->state == RVM_PARTITION_RUNNABLE) {
+            uint64_t deadline = rvm_virq_timer_deadline(p);
+            wake = deadline < wake ? deadline : wake;
+        }
+    }
+    (void)rvm_hal_timer_arm(wake > now ? wake - now : 0u);
+}
+
+/*
+ * Sleeps at EL2, interrupts masked (WFI still wakes on a pending one), until
+ * the tick has been handled or the loaded partition's virtual timer fired.
+ */
 static void idle_until_tick(rvm_trap_frame_t *f)
 {
+    arm_idle_wakeup();
     for (;;) {
         rvm_hal_wait_for_interrupt();
         uint32_t ack = rvm_hal_irq_ack();
         uint32_t intid = ack & RVM_HAL_IRQ_INTID_MASK;
         if (intid == RVM_HAL_IRQ_SPURIOUS) {
             continue;
+        }
+        if (rvm_virq_forward(intid, current)) {
+            rvm_hal_irq_priority_drop(ack);
+            current->waiting = false;
+            return;
         }
         bool tick = intid == rvm_hal_timer_intid();
         if (tick) {

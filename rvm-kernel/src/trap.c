@@ -12,6 +12,7 @@
 #include "hypercall.h"
 #include "sched.h"
 #include "shutdown.h"
+#include "virq.h"
 
 static void lower_sync(rvm_trap_frame_t *f, rvm_partition_t *p)
 {
@@ -34,9 +35,15 @@ static void lower_sync(rvm_trap_frame_t *f, rvm_partition_t *p)
         }
         rvm_hypercall(f, p);
         return;
-    case RVM_TRAP_DABT_LOWER:
-        rvm_fault_contain(f, &t, "stage-2 data abort outside partition memory");
+    case RVM_TRAP_DABT_LOWER: {
+        rvm_err_t err = rvm_virq_mmio(f, p, &t);
+        if (err == RVM_ERR_MALFORMED_INPUT) {
+            rvm_fault_contain(f, &t, "distributor access the virtual GIC cannot emulate");
+        } else if (err != RVM_OK) {
+            rvm_fault_contain(f, &t, "stage-2 data abort outside partition memory");
+        }
         return;
+    }
     case RVM_TRAP_IABT_LOWER:
         rvm_fault_contain(f, &t, "instruction abort");
         return;
@@ -72,6 +79,11 @@ static void lower_irq(rvm_trap_frame_t *f)
     uint32_t ack = rvm_hal_irq_ack();
     uint32_t intid = ack & RVM_HAL_IRQ_INTID_MASK;
     if (intid == RVM_HAL_IRQ_SPURIOUS) {
+        return;
+    }
+    /* The partition's end of the virtual interrupt deactivates the physical one. */
+    if (rvm_virq_forward(intid, rvm_sched_current())) {
+        rvm_hal_irq_priority_drop(ack);
         return;
     }
     /* The timer is level-sensitive: the tick re-arms it before the end of interrupt. */

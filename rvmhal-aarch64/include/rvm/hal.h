@@ -39,8 +39,12 @@ rvm_err_t rvm_hal_irq_disable(uint32_t intid);
 uint32_t rvm_hal_irq_ack(void);
 /* Ends an interrupt: pass rvm_hal_irq_ack's result unchanged (not for RVM_HAL_IRQ_SPURIOUS). */
 void rvm_hal_irq_eoi(uint32_t ack);
-/* Makes a virtual interrupt pending for the current partition; RVM_ERR_UNSUPPORTED until the vGIC exists. */
-rvm_err_t rvm_hal_irq_inject_virtual(uint32_t vintid);
+/*
+ * Ends only the interrupt's priority, leaving it active: for an interrupt
+ * forwarded to a partition, whose own end of the virtual interrupt deactivates
+ * it (AArch64: rvm/vgic.h). Same argument as rvm_hal_irq_eoi.
+ */
+void rvm_hal_irq_priority_drop(uint32_t ack);
 /* Lets this CPU take interrupts (AArch64: clears PSTATE.I). */
 void rvm_hal_irq_local_enable(void);
 /* Stops this CPU taking interrupts (AArch64: sets PSTATE.I). */

@@ -68,7 +68,7 @@ uint32_t rvm_arch_parange(void);
  * RVM_ARCH_HCR_GUEST, FP/SIMD trapped (CPTR_EL2.TFP, until the kernel's lazy
  * switching hands the registers to a partition: rvm/fpsimd.h), SVE and SME
  * trapped for good (CPTR_EL2.TZ, TSM: only the FP/SIMD view is switched), EL1
- * access to the physical counter, CNTVOFF_EL2 = 0, and VPIDR/VMPIDR as the
+ * access to the physical counter (not the physical timer), CNTVOFF_EL2 = 0, and VPIDR/VMPIDR as the
  * real ones.
  */
 void rvm_arch_guest_setup(uint64_t vtcr);

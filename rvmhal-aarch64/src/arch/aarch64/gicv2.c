@@ -10,6 +10,8 @@ enum {
     GICD_ISENABLER = 0x100,
     GICD_ICENABLER = 0x180,
     GICD_ICPENDR = 0x280,
+    GICD_ISACTIVER = 0x300,
+    GICD_ICACTIVER = 0x380,
     GICD_IPRIORITYR = 0x400,
     GICD_ITARGETSR = 0x800,
     GICD_ICPIDR2 = 0xfe8,
@@ -17,10 +19,17 @@ enum {
     GICC_PMR = 0x004,
     GICC_IAR = 0x00c,
     GICC_EOIR = 0x010,
+    GICC_DIR = 0x1000,
 };
 
 /* Group 0 and group 1 both on: without the Security Extensions both are signalled as IRQ. */
 #define CTLR_ENABLE_BOTH_GROUPS 3u
+/*
+ * GICC_CTLR.EOImode: EOIR only drops the running priority and DIR deactivates,
+ * so an interrupt forwarded to a partition can stay active until the partition
+ * deactivates it through a hardware list register.
+ */
+#define GICC_CTLR_EOIMODE (1u << 9)
 /* INTIDs 0..31 are banked per CPU (SGIs and PPIs): their target bytes are read-only. */
 #define FIRST_SPI 32u
 #define BOOT_CPU_TARGET 0x01u
@@ -53,7 +62,7 @@ rvm_err_t rvm_gicv2_init(uintptr_t gicd_base, uintptr_t gicc_base)
     }
     mmio_write32(gicd_base + GICD_CTLR, CTLR_ENABLE_BOTH_GROUPS);
     mmio_write32(gicc_base + GICC_PMR, RVM_GICV2_DEFAULT_PMR);
-    mmio_write32(gicc_base + GICC_CTLR, CTLR_ENABLE_BOTH_GROUPS);
+    mmio_write32(gicc_base + GICC_CTLR, CTLR_ENABLE_BOTH_GROUPS | GICC_CTLR_EOIMODE);
     dsb_sy();
     gicd = gicd_base;
     gicc = gicc_base;
@@ -131,10 +140,28 @@ void rvm_hal_irq_eoi(uint32_t ack)
     /* The handler's memory writes must be visible before the same interrupt can be taken again. */
     dsb_sy();
     mmio_write32(gicc + GICC_EOIR, ack);
+    mmio_write32(gicc + GICC_DIR, ack);
 }
 
-rvm_err_t rvm_hal_irq_inject_virtual(uint32_t vintid)
+void rvm_hal_irq_priority_drop(uint32_t ack)
 {
-    (void)vintid;
-    return RVM_ERR_UNSUPPORTED;
+    if (gicc == 0 || (ack & RVM_HAL_IRQ_INTID_MASK) == RVM_HAL_IRQ_SPURIOUS) {
+        return;
+    }
+    dsb_sy();
+    mmio_write32(gicc + GICC_EOIR, ack);
+}
+
+bool rvm_gicv2_ready(void)
+{
+    return gicd != 0;
+}
+
+void rvm_gicv2_set_active(uint32_t intid, bool active)
+{
+    if (check_intid(intid) != RVM_OK) {
+        return;
+    }
+    mmio_write32(bit_reg(gicd, active ? GICD_ISACTIVER : GICD_ICACTIVER, intid), 1u << (intid % 32u));
+    dsb_sy();
 }

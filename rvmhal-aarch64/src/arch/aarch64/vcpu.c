@@ -8,8 +8,12 @@
  * the FP/SIMD registers yet, so the first use traps and the kernel's lazy switching hands them over.
  */
 #define CPTR_EL2_GUEST (UINT64_C(0x33FF) | (UINT64_C(1) << 10))
-/* CNTHCTL_EL2: EL1PCTEN | EL1PCEN, the physical counter and timer stay readable at EL1 as on bare metal. */
-#define CNTHCTL_EL2_GUEST UINT64_C(3)
+/*
+ * CNTHCTL_EL2: EL1PCTEN alone. The physical counter stays readable at EL1, but
+ * the physical timer is the hardware's one, not switched with the vCPU: its
+ * registers trap (EC 0x18), and a partition keeps time with its virtual timer.
+ */
+#define CNTHCTL_EL2_GUEST UINT64_C(1)
 #define VTTBR_VMID_SHIFT 48u
 #define PARANGE_MASK UINT64_C(0xF)
 
