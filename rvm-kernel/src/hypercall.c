@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "console.h"
 #include "sched.h"
+#include "virq.h"
 
 #define VENDOR_MASK 0xFFFF0000u
 #define VENDOR_BASE 0xC6000000u
@@ -303,10 +304,19 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const reques
     case CALL_PSCI_FEATURES:
         f->x[0] = (uint64_t)(int64_t)(psci_supported((uint32_t)r->a3) ? 0 : PSCI_NOT_SUPPORTED);
         return 0;
+    case CALL_PSCI_SYSTEM_RESET:
+        if (rvm_partition_reset(caller) == RVM_OK) {
+            rvm_vcpu_load(&caller->vcpu, f);
+            rvm_virq_switch_in(caller);
+            return 0;
+        }
+        /* Past its reset budget the partition's "system" goes off instead. */
+        rvm_partition_stop(caller, false, 0u);
+        rvm_sched_current_stopped(f);
+        return 0;
     case CALL_EXIT:
     case CALL_PSCI_CPU_OFF:
     case CALL_PSCI_SYSTEM_OFF:
-    case CALL_PSCI_SYSTEM_RESET:
         /* One vCPU per partition: turning it off, or the partition's whole "system", ends the partition. */
         rvm_partition_stop(caller, false, r->kind == CALL_EXIT ? r->a3 : 0u);
         rvm_sched_current_stopped(f);

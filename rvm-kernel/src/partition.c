@@ -111,6 +111,29 @@ static rvm_err_t grant_caps(rvm_partition_t *p, const rvm_config_partition_t *cf
     return RVM_OK;
 }
 
+/*
+ * Copies the image into the partition's RAM (zero beyond it) and puts its vCPU
+ * in the entry state rvm/hypercall.h promises: x0 its id, x1..x4 its
+ * configured capabilities, x5 the number of resets so far.
+ */
+static rvm_err_t boot_image(rvm_partition_t *p)
+{
+    const rvm_config_partition_t *cfg = p->cfg;
+    uint8_t *ram = rvm_frames_ptr(p->ram_pa);
+    for (uint64_t i = 0; i < rvm_config_image_len(cfg); i++) {
+        ram[i] = cfg->image[i];
+    }
+    uint64_t args[2u + RVM_CONFIG_MAX_CAPS];
+    args[0] = p->id;
+    for (uint32_t i = 0; i < RVM_CONFIG_MAX_CAPS; i++) {
+        args[1u + i] = ((uint64_t)p->caps[i].index << 32) | p->caps[i].generation;
+    }
+    args[1u + RVM_CONFIG_MAX_CAPS] = p->resets;
+    rvm_vcpu_init(&p->vcpu, RVM_CONFIG_GUEST_RAM_IPA, RVM_CONFIG_GUEST_RAM_IPA + cfg->ram_bytes, args,
+                  2u + RVM_CONFIG_MAX_CAPS);
+    return rvm_vcpu_check_entry(&p->vcpu, RVM_CONFIG_GUEST_RAM_IPA, cfg->ram_bytes);
+}
+
 rvm_err_t rvm_partition_create(const rvm_config_partition_t *cfg, rvm_partition_t **out)
 {
     uint64_t image_len = rvm_config_image_len(cfg);
@@ -149,18 +172,8 @@ rvm_err_t rvm_partition_create(const rvm_config_partition_t *cfg, rvm_partition_
         vmid_free(p->vmid);
         return err;
     }
-    uint8_t *ram = rvm_frames_ptr(p->ram_pa);
-    for (uint64_t i = 0; i < image_len; i++) {
-        ram[i] = cfg->image[i];
-    }
-    uint64_t args[1u + RVM_CONFIG_MAX_CAPS];
-    args[0] = p->id;
-    for (uint32_t i = 0; i < RVM_CONFIG_MAX_CAPS; i++) {
-        args[1u + i] = ((uint64_t)p->caps[i].index << 32) | p->caps[i].generation;
-    }
-    rvm_vcpu_init(&p->vcpu, RVM_CONFIG_GUEST_RAM_IPA, RVM_CONFIG_GUEST_RAM_IPA + cfg->ram_bytes,
-                  args, 1u + RVM_CONFIG_MAX_CAPS);
-    err = rvm_vcpu_check_entry(&p->vcpu, RVM_CONFIG_GUEST_RAM_IPA, cfg->ram_bytes);
+    p->cfg = cfg;
+    err = boot_image(p);
     if (err != RVM_OK) {
         return err;
     }
@@ -200,6 +213,42 @@ uint64_t rvm_partition_vttbr(const rvm_partition_t *p)
     return rvm_s2_vttbr(p->vmid, p->s2.root);
 }
 
+static void scrub_ram(const rvm_partition_t *p)
+{
+    uint64_t *ram = rvm_frames_ptr(p->ram_pa);
+    for (uint64_t i = 0; i < p->ram_bytes / sizeof(uint64_t); i++) {
+        ram[i] = 0;
+    }
+}
+
+rvm_err_t rvm_partition_reset(rvm_partition_t *p)
+{
+    if (p->state != RVM_PARTITION_RUNNABLE) {
+        return RVM_ERR_INVALID_PARTITION_STATE;
+    }
+    if (p->resets == RVM_PARTITION_RESETS_MAX) {
+        return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
+    }
+    rvm_console_guest_flush(&p->line, p->id);
+    p->resets++;
+    bool running = p == rvm_sched_current();
+    scrub_ram(p);
+    rvm_virq_partition_stop(p, running);
+    rvm_sched_fp_release(p);
+    p->fp = (rvm_arch_fpsimd_state_t){ 0 };
+    p->waiting = false;
+    rvm_err_t err = boot_image(p);
+    if (err != RVM_OK) {
+        return err;
+    }
+    /* The old stage-1 translations of this VMID describe memory that no longer holds what they cached. */
+    rvm_arch_s2_flush_vmid(p->vmid);
+    uint8_t payload[RVM_WITNESS_PAYLOAD_SIZE] = { 0 };
+    payload[0] = (uint8_t)p->resets;
+    /* flags 0xFF: an orderly reset the partition asked for, rebuilt from its boot image. */
+    return rvm_audit_emit(RVM_ACTION_PARTITION_RECONSTRUCT, p->id, p->id, 0xFFu, payload);
+}
+
 void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
 {
     rvm_console_guest_flush(&p->line, p->id);
@@ -225,10 +274,7 @@ void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
     (void)rvm_audit_emit(RVM_ACTION_PARTITION_DESTROY, fault ? 0u : p->id, p->id,
                          fault ? (uint8_t)RVM_FAILURE_F2_PARTITION : 0xFFu, payload);
     /* Scrub before the tables go: no later owner of these frames may read this partition's data. */
-    uint64_t *ram = rvm_frames_ptr(p->ram_pa);
-    for (uint64_t i = 0; i < p->ram_bytes / sizeof(uint64_t); i++) {
-        ram[i] = 0;
-    }
+    scrub_ram(p);
     rvm_virq_partition_stop(p, p == rvm_sched_current());
     rvm_s2_destroy(&p->s2);
     vmid_free(p->vmid);

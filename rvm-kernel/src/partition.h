@@ -21,6 +21,9 @@
 #define RVM_PARTITION_MAX 16u
 #endif
 
+/* SYSTEM_RESETs a partition may ask for in its lifetime; the next one ends it. */
+#define RVM_PARTITION_RESETS_MAX 16u
+
 typedef enum rvm_partition_state {
     RVM_PARTITION_FREE = 0,
     RVM_PARTITION_RUNNABLE,
@@ -38,6 +41,8 @@ typedef struct rvm_partition {
     rvm_vgic_state_t vgic;      /* its list registers while it is off the CPU */
     rvm_vdist_t vdist;          /* its emulated distributor */
     uint64_t exit_code;
+    const rvm_config_partition_t *cfg; /* what it was created from, and is rebuilt from on reset */
+    uint32_t resets;                   /* PSCI SYSTEM_RESETs so far */
     rvm_cap_handle_t caps[RVM_CONFIG_MAX_CAPS];
     rvm_cap_handle_t self_cap;  /* of caps[]: the one to itself, which every service hypercall checks (P1) */
     uint64_t refusals;          /* hypercalls refused, witnessed or not */
@@ -64,6 +69,15 @@ uint32_t rvm_partition_created(void);
  * tables and scrubs its RAM and, if it owns them, the FP/SIMD registers.
  */
 void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code);
+/*
+ * Restarts a runnable partition from its boot image (PSCI SYSTEM_RESET): RAM
+ * scrubbed and reloaded, a fresh vCPU and interrupt state, the same id, VMID,
+ * stage-2 and capabilities; witnessed (PartitionReconstruct, flags 0xFF).
+ * RVM_ERR_RESOURCE_LIMIT_EXCEEDED after RVM_PARTITION_RESETS_MAX resets, so a
+ * reset loop cannot fill the witness log; the caller then ends the partition.
+ * The caller must re-enter its vCPU (rvm_vcpu_load) if it is the running one.
+ */
+rvm_err_t rvm_partition_reset(rvm_partition_t *p);
 /* VTTBR_EL2 value of a partition. */
 uint64_t rvm_partition_vttbr(const rvm_partition_t *p);
 /*

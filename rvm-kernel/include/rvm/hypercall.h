@@ -22,8 +22,9 @@
  * (RVM_ERR_INVALID_HANDLE -36, RVM_ERR_STALE_CAPABILITY -10, or
  * RVM_ERR_INSUFFICIENT_CAPABILITY -9 when the right is missing). CAP_GRANT and
  * CAP_REVOKE are authorised by the handle they name. Ending the partition
- * (RVM_HC_EXIT, PSCI CPU_OFF / SYSTEM_OFF / SYSTEM_RESET) needs no capability:
- * it only gives resources up, and a partition must always be able to stop.
+ * (RVM_HC_EXIT, PSCI CPU_OFF / SYSTEM_OFF) needs no capability: it only gives
+ * resources up, and a partition must always be able to stop; nor does PSCI
+ * SYSTEM_RESET, which gives the partition nothing it did not have.
  * Every refused call is witnessed (ProofRejected 0x53, actor and target the
  * caller, payload the function ID then the status, both 32-bit LE), the
  * first RVM_HC_REFUSALS_WITNESSED per partition; later ones are counted and
@@ -32,12 +33,16 @@
  *
  * PSCI (owning entity 4) and SMCCC_VERSION / SMCCC_ARCH_FEATURES (entity 0)
  * are answered at their standard IDs, through HVC and through trapped SMC.
- * PSCI CPU_OFF, SYSTEM_OFF and SYSTEM_RESET end the calling partition (one
- * vCPU each), as RVM_HC_EXIT with code 0 does.
+ * PSCI CPU_OFF and SYSTEM_OFF end the calling partition (one vCPU each), as
+ * RVM_HC_EXIT with code 0 does. PSCI SYSTEM_RESET (since ABI 0.3) restarts it
+ * from its boot image in the entry state below, RAM scrubbed, with the same
+ * id and capabilities; after RVM_PARTITION_RESETS_MAX (16) resets it ends the
+ * partition instead, so that a reset loop cannot flood the witness log.
  *
  * Entry state: EL1h, DAIF masked, MMU off, at the first byte of the image
  * (IPA RVM_GUEST_ENTRY_IPA); SP_EL1 = the top of the partition's RAM;
- * x0 = the partition's id (as RVM_HC_SELF_ID); x1..x4 = the handles of the
+ * x0 = the partition's id (as RVM_HC_SELF_ID); x5 = how many times it has
+ * been reset (0 at its first entry); x1..x4 = the handles of the
  * capabilities the configuration gives it, in configuration order, 0 where
  * there is none: x1 is a capability to the partition itself (READ, WRITE,
  * EXECUTE, GRANT, REVOKE; derived from a root the hypervisor keeps, so a
@@ -50,7 +55,7 @@
 #include <stdint.h>
 
 #define RVM_HYPERCALL_ABI_VERSION_MAJOR 0u
-#define RVM_HYPERCALL_ABI_VERSION_MINOR 2u
+#define RVM_HYPERCALL_ABI_VERSION_MINOR 3u
 #define RVM_HYPERCALL_ABI_VERSION ((RVM_HYPERCALL_ABI_VERSION_MAJOR << 16) | RVM_HYPERCALL_ABI_VERSION_MINOR)
 
 /* Where every partition's RAM starts and its image is entered. */
