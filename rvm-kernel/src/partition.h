@@ -39,19 +39,19 @@ typedef struct rvm_partition {
     /* FP/SIMD registers while another partition (or nobody) owns the live ones; zero at creation (FPCR 0). */
     rvm_arch_fpsimd_state_t fp;
     rvm_vgic_state_t vgic;      /* its list registers while it is off the CPU */
-    rvm_vdist_t vdist;          /* its emulated distributor */
     uint64_t exit_code;
     const rvm_config_partition_t *cfg; /* what it was created from, and is rebuilt from on reset */
-    uint32_t resets;                   /* PSCI SYSTEM_RESETs so far */
     rvm_cap_handle_t caps[RVM_CONFIG_MAX_CAPS];
     rvm_cap_handle_t self_cap;  /* of caps[]: the one to itself, which every service hypercall checks (P1) */
     uint64_t refusals;          /* hypercalls refused, witnessed or not */
     rvm_console_line_t line;
+    rvm_vdist_t vdist;          /* its emulated distributor */
     uint32_t id;
+    uint32_t resets;            /* PSCI SYSTEM_RESETs so far */
     uint16_t vmid;
     uint8_t state;          /* rvm_partition_state_t */
     bool faulted;           /* stopped by fault containment rather than by its own request */
-    bool waiting;           /* in WFI: not scheduled again before the next tick */
+    bool waiting;           /* in WFI: not scheduled until it has an interrupt, its timer expires, or the tick */
 } rvm_partition_t;
 
 /* Binds partitions to the frame allocator, the capability manager and the CPU's PARange. */
