@@ -3,7 +3,7 @@
  * measurements, then the scheduler. Each stage measures what it set up:
  *   0 ResetVector      the loaded kernel image
  *   1 HardwareDetect   the device tree (console, GIC and timer come up from it), canonicalised (canonicalise_dtb)
- *   2 MmuSetup         VTCR_EL2 and the free-memory ranges of the frame allocator
+ *   2 MmuSetup         the EL2 identity map turned on, VTCR_EL2, the frame allocator's free ranges
  *   3 HypervisorMode   HCR_EL2 for partitions
  *   4 KernelObjectInit the partition configuration table (witness log and capability manager created)
  *   5 FirstWitness     nothing beyond the log now receiving records
@@ -22,6 +22,7 @@
 #include <rvm/dtb.h>
 #include <rvm/gic.h>
 #include <rvm/hal.h>
+#include <rvm/mmu.h>
 #include <rvm/nonce.h>
 #include <rvm/sha256.h>
 #include <rvm/stage2.h>
@@ -191,8 +192,33 @@ static void detect_hardware(void)
     }
 }
 
+/* RAM as normal memory, the devices the kernel drives or maps for partitions as device memory. */
+static rvm_err_t map_hypervisor(void)
+{
+    rvm_mmu_region_t r[RVM_MMU_REGION_MAX];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < ctx.plat.memory_count && n < RVM_MMU_REGION_MAX; i++) {
+        r[n++] = (rvm_mmu_region_t){ ctx.plat.memory[i].base, ctx.plat.memory[i].size, false };
+    }
+    const rvm_dtb_region_t *devices[] = { &ctx.plat.uart, &ctx.plat.gicd, &ctx.plat.gicc, &ctx.plat.gich,
+                                          &ctx.plat.gicv };
+    for (uint32_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+        if (devices[i]->size != 0u) {
+            if (n == RVM_MMU_REGION_MAX) {
+                return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
+            }
+            r[n++] = (rvm_mmu_region_t){ devices[i]->base, devices[i]->size, true };
+        }
+    }
+    return rvm_arch_mmu_init(r, n);
+}
+
 static rvm_err_t setup_memory(void)
 {
+    rvm_err_t mmu = map_hypervisor();
+    if (mmu != RVM_OK) {
+        return mmu;
+    }
     rvm_frames_range_t ram[RVM_DTB_MAX_MEMORY_RANGES];
     for (uint32_t i = 0; i < ctx.plat.memory_count; i++) {
         ram[i].base = ctx.plat.memory[i].base;

@@ -5,6 +5,7 @@
 
 #include <rvm/action_kind.h>
 #include <rvm/failure.h>
+#include <rvm/mmu.h>
 #include <rvm/vcpu.h>
 
 #include "audit.h"
@@ -123,6 +124,8 @@ static rvm_err_t boot_image(rvm_partition_t *p)
     for (uint64_t i = 0; i < rvm_config_image_len(cfg); i++) {
         ram[i] = cfg->image[i];
     }
+    /* Written as data: the partition's instruction fetches must not find older contents in any cache. */
+    rvm_arch_icache_sync(p->ram_pa.bits, rvm_config_image_len(cfg));
     uint64_t args[2u + RVM_CONFIG_MAX_CAPS];
     args[0] = p->id;
     for (uint32_t i = 0; i < RVM_CONFIG_MAX_CAPS; i++) {
