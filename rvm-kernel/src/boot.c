@@ -33,9 +33,11 @@
 #include "audit.h"
 #include "config.h"
 #include "console.h"
+#include "cpu.h"
 #include "frames.h"
 #include "hypercall.h"
 #include "image.h"
+#include "lock.h"
 #include "partition.h"
 #include "sched.h"
 #include "shutdown.h"
@@ -372,5 +374,23 @@ void rvm_hal_main(uint64_t dtb_pa)
     rvm_console_str("boot: attestation ");
     rvm_console_bytes(attestation, RVM_BOOT_DIGEST_LEN);
     rvm_console_end();
+    uint32_t cpus = rvm_cpu_bring_up(&ctx.plat, ctx.vtcr);
+    rvm_sched_place(cpus);
+    rvm_console_begin();
+    rvm_console_str("cpus: ");
+    rvm_console_dec(cpus);
+    rvm_console_str(" online");
+    rvm_console_end();
+    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
+        const rvm_partition_t *p = rvm_partition_slot(i);
+        rvm_console_begin();
+        rvm_console_str("partition ");
+        rvm_console_dec(p->id);
+        rvm_console_str(" placed on cpu ");
+        rvm_console_dec(p->cpu);
+        rvm_console_end();
+    }
+    rvm_kernel_lock();
+    rvm_cpu_release();
     rvm_sched_start();
 }

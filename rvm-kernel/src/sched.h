@@ -1,4 +1,4 @@
-/* Round-robin scheduling of runnable partitions on the boot CPU, preempted by the hypervisor timer. */
+/* Round-robin scheduling of the runnable partitions placed on each CPU, preempted by each CPU's hypervisor timer. */
 #ifndef RVM_KERNEL_SCHED_H
 #define RVM_KERNEL_SCHED_H
 
@@ -11,7 +11,13 @@
 #define RVM_SCHED_SLICE_US 2000u
 #endif
 
-/* Enters the first runnable partition with the tick armed; shuts down at once if none is runnable. */
+/* Places the partitions on `cpu_count` CPUs (round robin in table order); before any CPU starts scheduling. */
+void rvm_sched_place(uint32_t cpu_count);
+/*
+ * Called on each CPU with the kernel lock held: enters the CPU's first runnable
+ * partition with the tick armed, dropping the lock; parks the CPU if it has
+ * none, or shuts down when no CPU has any.
+ */
 _Noreturn void rvm_sched_start(void);
 /* The partition whose trap is being handled (the one on the CPU). */
 rvm_partition_t *rvm_sched_current(void);

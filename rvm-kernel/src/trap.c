@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "fault.h"
 #include "hypercall.h"
+#include "lock.h"
 #include "sched.h"
 #include "shutdown.h"
 #include "virq.h"
@@ -95,6 +96,7 @@ static void lower_irq(rvm_trap_frame_t *f)
 
 void rvm_hal_trap(rvm_trap_frame_t *f, unsigned vector)
 {
+    rvm_kernel_lock();
     rvm_partition_t *p = rvm_sched_current();
     if (p == NULL) {
         rvm_shutdown_fatal("trap before any partition ran, vector", vector);
@@ -119,4 +121,5 @@ void rvm_hal_trap(rvm_trap_frame_t *f, unsigned vector)
         rvm_shutdown_fatal("exception taken at EL2, esr", f->esr);
     }
     rvm_audit_stream();
+    rvm_kernel_unlock();
 }

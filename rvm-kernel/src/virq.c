@@ -44,6 +44,7 @@ enum {
 #define CNTV_CTL_ENABLE 1u
 #define CNTV_CTL_IMASK 2u
 
+static uintptr_t gich_base;
 static uint64_t gicd_ipa;
 static uint64_t gicc_ipa;
 static uint64_t gicv_pa;
@@ -59,7 +60,8 @@ rvm_err_t rvm_virq_setup(const rvm_dtb_platform_t *plat)
     if (vt < SGI_COUNT || vt >= RVM_VIRQ_LINES) {
         return RVM_ERR_UNSUPPORTED;
     }
-    rvm_err_t err = rvm_vgic_init((uintptr_t)plat->gich.base);
+    gich_base = (uintptr_t)plat->gich.base;
+    rvm_err_t err = rvm_virq_cpu_setup();
     if (err != RVM_OK) {
         return err;
     }
@@ -68,6 +70,11 @@ rvm_err_t rvm_virq_setup(const rvm_dtb_platform_t *plat)
     gicv_pa = plat->gicv.base;
     vtimer_intid = vt;
     return RVM_OK;
+}
+
+rvm_err_t rvm_virq_cpu_setup(void)
+{
+    return rvm_vgic_init(gich_base);
 }
 
 rvm_err_t rvm_virq_partition_init(rvm_partition_t *p)

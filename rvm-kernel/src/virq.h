@@ -34,6 +34,8 @@ typedef struct rvm_vdist {
 
 /* Records where the device tree puts the GIC frames and which PPI is the EL1 virtual timer. */
 rvm_err_t rvm_virq_setup(const rvm_dtb_platform_t *plat);
+/* Takes over the calling CPU's (banked) virtual interface control registers; the boot CPU's is done by setup. */
+rvm_err_t rvm_virq_cpu_setup(void);
 /* Maps the virtual CPU interface into the partition's stage-2 and resets its distributor and list registers. */
 rvm_err_t rvm_virq_partition_init(struct rvm_partition *p);
 /*

@@ -21,6 +21,8 @@
  * RVM_ERR_UNSUPPORTED if the distributor is not GICv2, RVM_ERR_INVALID_ARGUMENT for a 0 base.
  */
 rvm_err_t rvm_gicv2_init(uintptr_t gicd_base, uintptr_t gicc_base);
+/* Sets up the calling CPU's interface and banked SGIs/PPIs as init did the boot CPU's; RVM_ERR_INTERNAL_ERROR before init. */
+rvm_err_t rvm_gicv2_cpu_init(void);
 /* Sets the CPU interface's priority mask: only priorities numerically below `pmr` are signalled. */
 rvm_err_t rvm_gicv2_set_priority_mask(uint8_t pmr);
 /* True once rvm_gicv2_init has taken over a distributor. */

@@ -68,8 +68,9 @@ uint32_t rvm_arch_parange(void);
  * RVM_ARCH_HCR_GUEST, FP/SIMD trapped (CPTR_EL2.TFP, until the kernel's lazy
  * switching hands the registers to a partition: rvm/fpsimd.h), SVE and SME
  * trapped for good (CPTR_EL2.TZ, TSM: only the FP/SIMD view is switched), EL1
- * access to the physical counter (not the physical timer), CNTVOFF_EL2 = 0, and VPIDR/VMPIDR as the
- * real ones.
+ * access to the physical counter (not the physical timer), CNTVOFF_EL2 = 0,
+ * VPIDR = the real MIDR and VMPIDR = CPU 0 of a uniprocessor (one vCPU per
+ * partition). Per CPU: every CPU that runs partitions calls it.
  */
 void rvm_arch_guest_setup(uint64_t vtcr);
 

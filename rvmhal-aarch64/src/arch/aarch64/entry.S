@@ -9,6 +9,7 @@
 // FDT magic 0xd00dfeed (big-endian) read as a little-endian word.
 #define FDT_MAGIC_LE 0xedfe0dd0
 #define BOOT_STACK_SIZE 0x10000
+#define SECONDARY_STACK_SIZE 0x4000
 
     .section .text.boot, "ax"
     .global rvm_hal_entry
@@ -38,6 +39,7 @@ rvm_hal_entry:
     adrp    x1, rvm_hal_vectors
     add     x1, x1, :lo12:rvm_hal_vectors
     msr     vbar_el2, x1
+    msr     tpidr_el2, xzr              // logical CPU id 0 (rvm/smp.h)
     isb
 
     // The boot stack lies inside BSS: zero first, use afterwards. 8-byte stores, then the odd tail.
@@ -69,6 +71,39 @@ rvm_hal_entry:
 4:  mov     x0, x19
     bl      rvm_hal_main
     b       rvm_hal_halt
+
+// A CPU started through PSCI CPU_ON (rvm/smp.h), x0 = its logical id, at EL2 with MMU and caches off. It
+// writes nothing but its own stack before rvm_arch_mmu_enable: shared data is only read once it is coherent.
+    .global rvm_hal_secondary_entry
+    .type rvm_hal_secondary_entry, %function
+rvm_hal_secondary_entry:
+    msr     daifset, #0xf
+    cmp     x0, #RVM_HAL_ARCH_CPU_MAX
+    b.hs    park
+    cbz     x0, park
+    mov     x19, x0
+    mov     x1, #(SCTLR_EL2_BOOT & 0xffff)
+    movk    x1, #(SCTLR_EL2_BOOT >> 16), lsl #16
+    msr     sctlr_el2, x1
+    mov     x1, #(HCR_EL2_BOOT & 0xffff)
+    movk    x1, #(HCR_EL2_BOOT >> 16), lsl #16
+    msr     hcr_el2, x1
+    adrp    x1, rvm_hal_vectors
+    add     x1, x1, :lo12:rvm_hal_vectors
+    msr     vbar_el2, x1
+    msr     tpidr_el2, x19
+    isb
+    // CPU n (1..) has slot n - 1 of secondary_stacks (CPU 0 has the boot stack); its top is base + n * size.
+    adrp    x1, secondary_stacks
+    add     x1, x1, :lo12:secondary_stacks
+    mov     x2, #SECONDARY_STACK_SIZE
+    madd    x1, x19, x2, x1
+    mov     sp, x1
+    bl      rvm_arch_mmu_enable
+    mov     x0, x19
+    bl      rvm_hal_secondary_main
+    b       rvm_hal_halt
+    .size rvm_hal_secondary_entry, . - rvm_hal_secondary_entry
 
 // Below EL2 nothing of the hypervisor can work: say why, try a semihosting exit (QEMU), else sleep.
 not_el2:
@@ -142,3 +177,8 @@ msg_el_tail:
     .balign 16
     .skip   BOOT_STACK_SIZE
 boot_stack_top:
+
+    .section .bss.rvm_hal_secondary_stacks, "aw", %nobits
+    .balign 16
+secondary_stacks:
+    .skip   SECONDARY_STACK_SIZE * (RVM_HAL_ARCH_CPU_MAX - 1)

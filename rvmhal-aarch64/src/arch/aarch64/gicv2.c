@@ -61,12 +61,23 @@ rvm_err_t rvm_gicv2_init(uintptr_t gicd_base, uintptr_t gicc_base)
         mmio_write32(bit_reg(gicd_base, GICD_ICPENDR, 32u * reg), 0xffffffffu);
     }
     mmio_write32(gicd_base + GICD_CTLR, CTLR_ENABLE_BOTH_GROUPS);
-    mmio_write32(gicc_base + GICC_PMR, RVM_GICV2_DEFAULT_PMR);
-    mmio_write32(gicc_base + GICC_CTLR, CTLR_ENABLE_BOTH_GROUPS | GICC_CTLR_EOIMODE);
-    dsb_sy();
     gicd = gicd_base;
     gicc = gicc_base;
     line_count = lines > 1020u ? 1020u : lines;
+    return rvm_gicv2_cpu_init();
+}
+
+rvm_err_t rvm_gicv2_cpu_init(void)
+{
+    if (gicc == 0) {
+        return RVM_ERR_INTERNAL_ERROR;
+    }
+    /* SGIs and PPIs are banked: each CPU starts its own from nothing enabled or pending. */
+    mmio_write32(gicd + GICD_ICENABLER, 0xffffffffu);
+    mmio_write32(gicd + GICD_ICPENDR, 0xffffffffu);
+    mmio_write32(gicc + GICC_PMR, RVM_GICV2_DEFAULT_PMR);
+    mmio_write32(gicc + GICC_CTLR, CTLR_ENABLE_BOTH_GROUPS | GICC_CTLR_EOIMODE);
+    dsb_sy();
     return RVM_OK;
 }
 

@@ -4,6 +4,7 @@
  * missing hook into a message instead of a jump to address 0.
  */
 #include <rvm/hal.h>
+#include <rvm/smp.h>
 
 static void put_hex(uint64_t v)
 {
@@ -31,6 +32,14 @@ __attribute__((weak)) void rvm_hal_trap(rvm_trap_frame_t *frame, unsigned vector
     put_hex(frame->elr);
     rvm_hal_console_puts(" far=");
     put_hex(frame->far);
+    rvm_hal_console_puts("\n");
+    rvm_hal_halt();
+}
+
+__attribute__((weak)) void rvm_hal_secondary_main(uint32_t cpu)
+{
+    rvm_hal_console_puts("[RVM] fatal: CPU started without a kernel hook (rvm_hal_secondary_main missing), cpu=");
+    put_hex(cpu);
     rvm_hal_console_puts("\n");
     rvm_hal_halt();
 }

@@ -123,6 +123,9 @@ rvm_err_t rvm_arch_mmu_init(const rvm_mmu_region_t *regions, uint32_t count)
     dcache_clean_invalidate((uint64_t)(uintptr_t)l1, sizeof l1);
     dcache_clean_invalidate((uint64_t)(uintptr_t)l2, sizeof l2);
     built = true;
+    /* CPUs started later read these with their MMU still off, from memory. */
+    dcache_clean_invalidate((uint64_t)(uintptr_t)&tcr, sizeof tcr);
+    dcache_clean_invalidate((uint64_t)(uintptr_t)&built, sizeof built);
     return rvm_arch_mmu_enable();
 }
 

@@ -8,4 +8,7 @@
 /* Semihosting exit status when the image was entered below EL2, for test harnesses to tell it apart. */
 #define RVM_HAL_EXIT_NOT_EL2 3
 
+/* CPUs the assembly has EL2 stacks for: rvm/smp.h's RVM_HAL_CPU_MAX (checked in smp.c). */
+#define RVM_HAL_ARCH_CPU_MAX 8
+
 #endif

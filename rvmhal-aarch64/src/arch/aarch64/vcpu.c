@@ -14,6 +14,12 @@
  * registers trap (EC 0x18), and a partition keeps time with its virtual timer.
  */
 #define CNTHCTL_EL2_GUEST UINT64_C(1)
+/*
+ * MPIDR a vCPU reads: bit 31 (RES1), affinity 0. Every partition has one
+ * vCPU, so each sees itself as CPU 0 of a uniprocessor, whichever physical
+ * CPU it is placed on.
+ */
+#define VMPIDR_EL2_VCPU0 (UINT64_C(1) << 31)
 #define VTTBR_VMID_SHIFT 48u
 #define PARANGE_MASK UINT64_C(0xF)
 
@@ -89,11 +95,9 @@ uint32_t rvm_arch_parange(void)
 void rvm_arch_guest_setup(uint64_t vtcr)
 {
     uint64_t midr;
-    uint64_t mpidr;
     MRS(midr_el1, midr);
-    MRS(mpidr_el1, mpidr);
     MSR(vpidr_el2, midr);
-    MSR(vmpidr_el2, mpidr);
+    MSR(vmpidr_el2, VMPIDR_EL2_VCPU0);
     MSR(vtcr_el2, vtcr);
     MSR(cptr_el2, CPTR_EL2_GUEST);
     MSR(cnthctl_el2, CNTHCTL_EL2_GUEST);
