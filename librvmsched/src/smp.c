@@ -107,7 +107,6 @@ rvm_err_t rvm_sched_place(rvm_sched_t *s, rvm_partition_id_t pid, uint16_t *cpu_
     if (p->home != RVM_SCHED_NO_CPU) {
         return RVM_ERR_INVALID_PARTITION_STATE;
     }
-    bool fixed = (rvm_sched_policy_load(s) & RVM_SCHED_POLICY_DEGRADED) != 0;
     bool any_online = false;
     uint16_t best = (uint16_t)RVM_SCHED_NO_CPU;
     for (uint16_t i = 0; i < s->cpu_count; i++) {
@@ -119,7 +118,7 @@ rvm_err_t rvm_sched_place(rvm_sched_t *s, rvm_partition_id_t pid, uint16_t *cpu_
         if (c->placed >= s->max_per_cpu) {
             continue;
         }
-        if (best == RVM_SCHED_NO_CPU || (!fixed && c->placed < s->cpus[best].placed)) {
+        if (best == RVM_SCHED_NO_CPU || c->placed < s->cpus[best].placed) {
             best = i;
         }
     }

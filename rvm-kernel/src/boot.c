@@ -39,7 +39,7 @@
 #include "image.h"
 #include "lock.h"
 #include "partition.h"
-#include "sched.h"
+#include "dispatch.h"
 #include "shutdown.h"
 #include "virq.h"
 
@@ -375,7 +375,11 @@ void rvm_hal_main(uint64_t dtb_pa)
     rvm_console_bytes(attestation, RVM_BOOT_DIGEST_LEN);
     rvm_console_end();
     uint32_t cpus = rvm_cpu_bring_up(&ctx.plat, ctx.vtcr);
-    rvm_sched_place(cpus);
+    err = rvm_dispatch_setup(cpus);
+    rvm_audit_stream();
+    if (err != RVM_OK) {
+        rvm_shutdown_fatal("scheduler setup failed, err", (uint64_t)(-(int64_t)err));
+    }
     rvm_console_begin();
     rvm_console_str("cpus: ");
     rvm_console_dec(cpus);
@@ -392,5 +396,5 @@ void rvm_hal_main(uint64_t dtb_pa)
     }
     rvm_kernel_lock();
     rvm_cpu_release();
-    rvm_sched_start();
+    rvm_dispatch_start();
 }

@@ -11,7 +11,7 @@
 
 #include "console.h"
 #include "lock.h"
-#include "sched.h"
+#include "dispatch.h"
 #include "virq.h"
 
 /* A CPU that has not come up within this long is reported and left out. */
@@ -110,5 +110,5 @@ void rvm_hal_secondary_main(uint32_t cpu)
         __asm__ volatile("wfe" : : : "memory");
     }
     rvm_kernel_lock();
-    rvm_sched_start();
+    rvm_dispatch_start();
 }

@@ -18,7 +18,7 @@
 
 #include "audit.h"
 #include "console.h"
-#include "sched.h"
+#include "dispatch.h"
 #include "virq.h"
 
 #define VENDOR_MASK 0xFFFF0000u
@@ -267,7 +267,7 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const reques
         return 0;
     case CALL_YIELD:
         set_result(f, 0, 0);
-        rvm_sched_yield(f);
+        rvm_dispatch_yield(f);
         return 0;
     case CALL_CONSOLE_WRITE:
         for (uint64_t i = 0; i < r->len; i++) {
@@ -312,14 +312,14 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const reques
         }
         /* Past its reset budget the partition's "system" goes off instead. */
         rvm_partition_stop(caller, false, 0u);
-        rvm_sched_current_stopped(f);
+        rvm_dispatch_current_stopped(f);
         return 0;
     case CALL_EXIT:
     case CALL_PSCI_CPU_OFF:
     case CALL_PSCI_SYSTEM_OFF:
         /* One vCPU per partition: turning it off, or the partition's whole "system", ends the partition. */
         rvm_partition_stop(caller, false, r->kind == CALL_EXIT ? r->a3 : 0u);
-        rvm_sched_current_stopped(f);
+        rvm_dispatch_current_stopped(f);
         return 0;
     case CALL_UNKNOWN:
         f->x[0] = (uint64_t)(int64_t)RVM_HC_NOT_SUPPORTED;

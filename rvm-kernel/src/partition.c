@@ -10,7 +10,7 @@
 
 #include "audit.h"
 #include "frames.h"
-#include "sched.h"
+#include "dispatch.h"
 
 #define VMID_WORDS ((RVM_S2_VMID_MAX + 64u) / 64u)
 
@@ -234,10 +234,10 @@ rvm_err_t rvm_partition_reset(rvm_partition_t *p)
     }
     rvm_console_guest_flush(&p->line, p->id);
     p->resets++;
-    bool running = p == rvm_sched_current();
+    bool running = p == rvm_dispatch_current();
     scrub_ram(p);
     rvm_virq_partition_stop(p, running);
-    rvm_sched_fp_release(p);
+    rvm_dispatch_fp_release(p);
     p->fp = (rvm_arch_fpsimd_state_t){ 0 };
     p->waiting = false;
     rvm_err_t err = boot_image(p);
@@ -278,10 +278,10 @@ void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
                          fault ? (uint8_t)RVM_FAILURE_F2_PARTITION : 0xFFu, payload);
     /* Scrub before the tables go: no later owner of these frames may read this partition's data. */
     scrub_ram(p);
-    rvm_virq_partition_stop(p, p == rvm_sched_current());
+    rvm_virq_partition_stop(p, p == rvm_dispatch_current());
     rvm_s2_destroy(&p->s2);
     vmid_free(p->vmid);
-    rvm_sched_fp_release(p);
+    rvm_dispatch_fp_release(p);
 }
 
 rvm_err_t rvm_partition_check(const rvm_partition_t *p, uint64_t ipa, uint64_t len, bool write)

@@ -48,7 +48,7 @@ typedef struct rvm_partition {
     rvm_vdist_t vdist;          /* its emulated distributor */
     uint32_t id;
     uint32_t resets;            /* PSCI SYSTEM_RESETs so far */
-    uint32_t cpu;               /* logical CPU it runs on (rvm_sched_place) */
+    uint32_t cpu;               /* logical CPU it runs on (rvm_dispatch_place) */
     uint16_t vmid;
     uint8_t state;          /* rvm_partition_state_t */
     bool faulted;           /* stopped by fault containment rather than by its own request */

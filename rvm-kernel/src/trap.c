@@ -11,7 +11,7 @@
 #include "fault.h"
 #include "hypercall.h"
 #include "lock.h"
-#include "sched.h"
+#include "dispatch.h"
 #include "shutdown.h"
 #include "virq.h"
 
@@ -53,7 +53,7 @@ static void lower_sync(rvm_trap_frame_t *f, rvm_partition_t *p)
         return;
     case RVM_TRAP_FP:
         /* ELR stays on the trapped instruction: it runs again on this partition's own registers. */
-        rvm_sched_fp_claim();
+        rvm_dispatch_fp_claim();
         return;
     case RVM_TRAP_ILLEGAL_STATE:
         rvm_fault_contain(f, &t, "illegal execution state");
@@ -65,7 +65,7 @@ static void lower_sync(rvm_trap_frame_t *f, rvm_partition_t *p)
         /* Only WFI is trapped (HCR_EL2.TWI); WFI may complete early architecturally, so resume after it. */
         f->elr += t.insn_len;
         if (!t.u.wfx.wfe) {
-            rvm_sched_wait(f);
+            rvm_dispatch_wait(f);
         }
         return;
     case RVM_TRAP_UNKNOWN:
@@ -83,13 +83,13 @@ static void lower_irq(rvm_trap_frame_t *f)
         return;
     }
     /* The partition's end of the virtual interrupt deactivates the physical one. */
-    if (rvm_virq_forward(intid, rvm_sched_current())) {
+    if (rvm_virq_forward(intid, rvm_dispatch_current())) {
         rvm_hal_irq_priority_drop(ack);
         return;
     }
     /* The timer is level-sensitive: the tick re-arms it before the end of interrupt. */
     if (intid == rvm_hal_timer_intid()) {
-        rvm_sched_tick(f);
+        rvm_dispatch_tick(f);
     }
     rvm_hal_irq_eoi(ack);
 }
@@ -97,7 +97,7 @@ static void lower_irq(rvm_trap_frame_t *f)
 void rvm_hal_trap(rvm_trap_frame_t *f, unsigned vector)
 {
     rvm_kernel_lock();
-    rvm_partition_t *p = rvm_sched_current();
+    rvm_partition_t *p = rvm_dispatch_current();
     if (p == NULL) {
         rvm_shutdown_fatal("trap before any partition ran, vector", vector);
     }

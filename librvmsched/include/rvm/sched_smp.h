@@ -33,8 +33,9 @@ rvm_err_t rvm_sched_cpu_load(const rvm_sched_t *s, uint16_t cpu, uint32_t *place
 
 /*
  * Places a partition on the CPU of its choice: the online CPU in its affinity
- * with the fewest placed partitions (lowest index on ties); in degraded mode
- * the lowest-index one with room (static affinity, DC-6).
+ * with the fewest placed partitions (lowest index on ties), in degraded mode
+ * too: DC-6's static affinity means a placement is never revised by the
+ * coherence graph, not that load is ignored.
  * RVM_ERR_PARTITION_NOT_FOUND; RVM_ERR_INVALID_PARTITION_STATE if already
  * placed; RVM_ERR_NOT_FOUND when no CPU of its affinity is online;
  * RVM_ERR_RESOURCE_LIMIT_EXCEEDED when all of those are full.

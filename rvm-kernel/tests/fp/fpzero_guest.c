@@ -9,9 +9,18 @@
 
 #include <rvm/hypercall.h>
 
-/* Long enough that both FP guests have loaded their values (they do so in their first slice). */
+/*
+ * Both FP guests load their values in their first slice, so the check waits
+ * until it has been preempted PREEMPTIONS times (a jump of the counter of
+ * more than GAP_US between two reads: other partitions ran meanwhile) and at
+ * least SPIN_MS have passed. Counting preemptions rather than time alone
+ * keeps it meaningful when a loaded host starves QEMU for whole slices.
+ */
 #define SPIN_MS 10u
+#define PREEMPTIONS 3u
+#define GAP_US 500u
 #define MS_PER_S 1000u
+#define US_PER_S 1000000u
 
 void fpzero_main(void);
 
@@ -35,9 +44,15 @@ void fpzero_main(void)
     uint64_t start;
     uint64_t now;
     __asm__ volatile("mrs %0, cntfrq_el0\n\tmrs %1, cntvct_el0" : "=r"(freq), "=r"(start));
+    uint64_t last = start;
+    uint32_t preempted = 0;
     do {
-        __asm__ volatile("mrs %0, cntvct_el0" : "=r"(now));
-    } while (now - start < freq / MS_PER_S * SPIN_MS);
+        __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(now) : : "memory");
+        if (now - last > freq / US_PER_S * GAP_US) {
+            preempted++;
+        }
+        last = now;
+    } while (preempted < PREEMPTIONS || now - start < freq / MS_PER_S * SPIN_MS);
     __asm__ volatile(".arch_extension fp\n\t.arch_extension simd\n\t"
                      "stp q0, q1, [%[out], #0]\n\tstp q2, q3, [%[out], #32]\n\t"
                      "stp q4, q5, [%[out], #64]\n\tstp q6, q7, [%[out], #96]\n\t"

@@ -1,12 +1,16 @@
 /*
- * Each partition is placed on one CPU, and every CPU gives its runnable
- * partitions the CPU in table order for one slice; its tick preempts, so no
- * partition holds a CPU for longer than a slice. A partition in WFI (trapped)
- * is skipped until it has a virtual interrupt to take, its virtual timer
- * expires, or the next tick (WFI may end early architecturally, so a guest
- * re-checks its condition anyway); when every partition of a CPU waits, the
- * CPU itself sleeps in WFI until the earliest of those. A CPU with no
- * partition left parks; the CPU on which the last one ends shuts down.
+ * Dispatching partitions onto CPUs with librvmsched: the library keeps one run
+ * queue per CPU and decides which partition runs next (two-signal priority,
+ * FIFO among equals, so equal partitions take turns); this file moves the
+ * state (EL1 registers, stage-2, list registers, lazy FP/SIMD) and sleeps.
+ * Each partition is placed on one CPU at start; its CPU's tick preempts it,
+ * so no partition holds a CPU for longer than a slice. A partition in WFI
+ * (trapped) leaves the queue until it has a virtual interrupt to take, its
+ * virtual timer expires, or the next tick (WFI may end early
+ * architecturally, so a guest re-checks its condition anyway); when a CPU's
+ * queue is empty the CPU sleeps in WFI until the earliest of those. A CPU
+ * with no partition left parks; the CPU on which the last one ends shuts down.
+ * CPU 0's tick also closes the scheduler epochs (one witness each).
  *
  * FP/SIMD registers are switched lazily (spec §4.5): most slices of most
  * partitions use none, so a switch only sets CPTR_EL2.TFP, and the 528 bytes
@@ -15,15 +19,19 @@
  * Everything here runs under the kernel lock, which is dropped only while a
  * CPU sleeps or runs a partition.
  */
-#include "sched.h"
+#include "dispatch.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include <rvm/fpsimd.h>
 #include <rvm/hal.h>
+#include <rvm/sched.h>
+#include <rvm/sched_epoch.h>
+#include <rvm/sched_smp.h>
 #include <rvm/smp.h>
 
+#include "audit.h"
 #include "lock.h"
 #include "shutdown.h"
 #include "virq.h"
@@ -36,25 +44,66 @@ typedef struct sched_cpu {
 } sched_cpu_t;
 
 static sched_cpu_t cpus[RVM_HAL_CPU_MAX];
-/* CNTFRQ is fixed for the whole run, so the slice in counter ticks is computed once, at placement. */
+/* CNTFRQ is fixed for the whole run, so the slice in counter ticks is computed once, at setup. */
 static uint64_t slice_ticks;
+RVM_SCHED_STORAGE_DEFINE(sched_storage, RVM_HAL_CPU_MAX, RVM_PARTITION_MAX);
+static rvm_sched_t sched;
+static uint64_t next_epoch_ns;
+static uint64_t switches;
 
 static sched_cpu_t *here(void)
 {
     return &cpus[rvm_hal_cpu_id()];
 }
 
-rvm_partition_t *rvm_sched_current(void)
+rvm_partition_t *rvm_dispatch_current(void)
 {
     return here()->current;
 }
 
-void rvm_sched_place(uint32_t cpu_count)
+static uint16_t this_cpu(void)
 {
-    slice_ticks = rvm_hal_timer_freq() * RVM_SCHED_SLICE_US / US_PER_S;
-    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
-        rvm_partition_slot(i)->cpu = i % cpu_count;
+    return (uint16_t)rvm_hal_cpu_id();
+}
+
+/* Queues a partition on its CPU; it is runnable and neither queued nor running there (kernel invariant). */
+static void enqueue(const rvm_partition_t *p)
+{
+    (void)rvm_sched_enqueue(&sched, (uint16_t)p->cpu, p->id, rvm_audit_now_ns());
+}
+
+rvm_err_t rvm_dispatch_setup(uint32_t cpu_count)
+{
+    slice_ticks = rvm_hal_timer_freq() * RVM_DISPATCH_SLICE_US / US_PER_S;
+    rvm_sched_config_t cfg;
+    rvm_sched_config_default(&cfg, (uint16_t)cpu_count);
+    cfg.max_per_cpu = RVM_PARTITION_MAX < RVM_SCHED_QUEUE_CAP ? RVM_PARTITION_MAX : RVM_SCHED_QUEUE_CAP;
+    /* No coherence engine in this image yet: the scheduler runs degraded, pressure ignored (DC-1). */
+    cfg.coherence_present = false;
+    rvm_err_t err = rvm_sched_init(&sched, &sched_storage, &cfg, rvm_audit_log());
+    for (uint16_t cpu = 0; cpu < cpu_count && err == RVM_OK; cpu++) {
+        err = rvm_sched_cpu_online(&sched, cpu);
     }
+    const rvm_sched_part_config_t part = { { 0, 0, 0 }, (UINT64_C(1) << cpu_count) - 1u, 0, RVM_PRIORITY_DEFAULT };
+    for (uint32_t i = 0; i < rvm_partition_created() && err == RVM_OK; i++) {
+        rvm_partition_t *p = rvm_partition_slot(i);
+        uint16_t cpu = 0;
+        err = rvm_sched_register(&sched, p->id, &part);
+        if (err == RVM_OK) {
+            err = rvm_sched_place(&sched, p->id, &cpu);
+        }
+        if (err == RVM_OK) {
+            p->cpu = cpu;
+            enqueue(p);
+        }
+    }
+    next_epoch_ns = rvm_audit_now_ns() + rvm_sched_epoch_interval_ns(&sched);
+    return err;
+}
+
+uint64_t rvm_dispatch_switches(void)
+{
+    return switches;
 }
 
 static void arm_tick(void)
@@ -62,25 +111,30 @@ static void arm_tick(void)
     (void)rvm_hal_timer_arm(slice_ticks);
 }
 
-/* The next runnable partition of this CPU after `from` in table order, wrapping around; `from` itself last. */
-static rvm_partition_t *next_after(const sched_cpu_t *c, const rvm_partition_t *from)
+/* Puts back in the queue every waiting partition of this CPU that has something to do (or all, at a tick). */
+static void wake(const sched_cpu_t *c, bool all)
 {
-    uint32_t n = rvm_partition_created();
     uint32_t cpu = rvm_hal_cpu_id();
-    uint32_t start = from != NULL ? from->id : 0u; /* slot after `from` = its id */
-    for (uint32_t i = 0; i < n; i++) {
-        rvm_partition_t *p = rvm_partition_slot((start + i) % n);
-        if (p == NULL || p->cpu != cpu || p->state != RVM_PARTITION_RUNNABLE) {
-            continue;
-        }
-        if (p->waiting && rvm_virq_wants_cpu(p, p == c->current, rvm_hal_timer_now())) {
+    uint64_t now = rvm_hal_timer_now();
+    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
+        rvm_partition_t *p = rvm_partition_slot(i);
+        if (p->cpu == cpu && p->state == RVM_PARTITION_RUNNABLE && p->waiting &&
+            (all || rvm_virq_wants_cpu(p, p == c->current, now))) {
             p->waiting = false;
-        }
-        if (!p->waiting) {
-            return p;
+            enqueue(p);
         }
     }
-    return NULL;
+}
+
+/* The partition the scheduler picks for this CPU now, or NULL when its queue is empty. */
+static rvm_partition_t *pick(void)
+{
+    rvm_partition_id_t prev = 0;
+    rvm_partition_id_t next = 0;
+    if (rvm_sched_pick_next(&sched, this_cpu(), &prev, &next) != RVM_OK) {
+        return NULL;
+    }
+    return rvm_partition_get(next);
 }
 
 static void switch_to(sched_cpu_t *c, rvm_partition_t *next, rvm_trap_frame_t *f)
@@ -97,6 +151,7 @@ static void switch_to(sched_cpu_t *c, rvm_partition_t *next, rvm_trap_frame_t *f
     rvm_virq_switch_in(next);
     rvm_arch_fpsimd_trap(next != c->fp_owner);
     c->current = next;
+    switches++;
 }
 
 static bool any_runnable(bool this_cpu_only)
@@ -125,10 +180,10 @@ _Noreturn static void park(void)
     }
 }
 
-_Noreturn void rvm_sched_start(void)
+_Noreturn void rvm_dispatch_start(void)
 {
     sched_cpu_t *c = here();
-    rvm_partition_t *first = next_after(c, NULL);
+    rvm_partition_t *first = pick();
     if (first == NULL) {
         if (!any_runnable(false)) {
             rvm_shutdown();
@@ -142,7 +197,7 @@ _Noreturn void rvm_sched_start(void)
     rvm_arch_vcpu_enter(&f);
 }
 
-void rvm_sched_fp_claim(void)
+void rvm_dispatch_fp_claim(void)
 {
     sched_cpu_t *c = here();
     /* TFP traps EL2 too: the save and restore below would trap themselves. */
@@ -157,7 +212,7 @@ void rvm_sched_fp_claim(void)
     c->fp_owner = c->current;
 }
 
-void rvm_sched_fp_release(const rvm_partition_t *p)
+void rvm_dispatch_fp_release(const rvm_partition_t *p)
 {
     static const rvm_arch_fpsimd_state_t zero;
     sched_cpu_t *c = here();
@@ -171,31 +226,27 @@ void rvm_sched_fp_release(const rvm_partition_t *p)
     c->fp_owner = NULL;
 }
 
-static void wake_all(void)
-{
-    uint32_t cpu = rvm_hal_cpu_id();
-    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
-        rvm_partition_t *p = rvm_partition_slot(i);
-        if (p->cpu == cpu) {
-            p->waiting = false;
-        }
-    }
-}
-
-void rvm_sched_tick(rvm_trap_frame_t *f)
+void rvm_dispatch_tick(rvm_trap_frame_t *f)
 {
     sched_cpu_t *c = here();
     arm_tick();
-    wake_all();
-    rvm_partition_t *next = next_after(c, c->current);
+    if (rvm_hal_cpu_id() == 0u && rvm_audit_now_ns() >= next_epoch_ns) {
+        (void)rvm_sched_tick_epoch(&sched, NULL);
+        next_epoch_ns += rvm_sched_epoch_interval_ns(&sched);
+    }
+    wake(c, true);
+    if (c->current != NULL && c->current->state == RVM_PARTITION_RUNNABLE && !c->current->waiting) {
+        enqueue(c->current);
+    }
+    rvm_partition_t *next = pick();
     if (next != NULL) {
         switch_to(c, next, f);
     }
 }
 
-void rvm_sched_yield(rvm_trap_frame_t *f)
+void rvm_dispatch_yield(rvm_trap_frame_t *f)
 {
-    rvm_sched_tick(f);
+    rvm_dispatch_tick(f);
 }
 
 /*
@@ -238,11 +289,13 @@ static void idle_until_tick(sched_cpu_t *c, rvm_trap_frame_t *f)
         if (rvm_virq_forward(intid, c->current)) {
             rvm_hal_irq_priority_drop(ack);
             c->current->waiting = false;
+            enqueue(c->current);
+            (void)pick();
             return;
         }
         bool tick = intid == rvm_hal_timer_intid();
         if (tick) {
-            rvm_sched_tick(f);
+            rvm_dispatch_tick(f);
         }
         rvm_hal_irq_eoi(ack);
         if (tick) {
@@ -251,29 +304,36 @@ static void idle_until_tick(sched_cpu_t *c, rvm_trap_frame_t *f)
     }
 }
 
-void rvm_sched_wait(rvm_trap_frame_t *f)
+void rvm_dispatch_wait(rvm_trap_frame_t *f)
 {
     sched_cpu_t *c = here();
     c->current->waiting = true;
-    rvm_partition_t *next = next_after(c, c->current);
+    wake(c, false);
+    rvm_partition_t *next = pick();
     if (next != NULL) {
         switch_to(c, next, f);
         return;
     }
+    rvm_partition_id_t prev = 0;
+    (void)rvm_sched_release(&sched, this_cpu(), &prev);
     idle_until_tick(c, f);
 }
 
-void rvm_sched_current_stopped(rvm_trap_frame_t *f)
+void rvm_dispatch_current_stopped(rvm_trap_frame_t *f)
 {
     sched_cpu_t *c = here();
-    rvm_partition_t *next = next_after(c, c->current);
-    if (next != NULL) {
-        switch_to(c, next, f);
-        arm_tick();
-        return;
-    }
-    /* Only partitions waiting in WFI are left here: sleep until the tick wakes them. */
+    rvm_partition_id_t prev = 0;
+    (void)rvm_sched_release(&sched, this_cpu(), &prev);
+    (void)rvm_sched_unregister(&sched, c->current->id);
     if (any_runnable(true)) {
+        wake(c, false);
+        rvm_partition_t *next = pick();
+        if (next != NULL) {
+            switch_to(c, next, f);
+            arm_tick();
+            return;
+        }
+        /* Only partitions waiting in WFI are left here: sleep until the tick wakes them. */
         idle_until_tick(c, f);
         return;
     }

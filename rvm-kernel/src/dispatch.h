@@ -1,41 +1,46 @@
-/* Round-robin scheduling of the runnable partitions placed on each CPU, preempted by each CPU's hypervisor timer. */
-#ifndef RVM_KERNEL_SCHED_H
-#define RVM_KERNEL_SCHED_H
+/* Dispatching partitions onto CPUs as librvmsched decides, preempted by each CPU's hypervisor timer. */
+#ifndef RVM_KERNEL_DISPATCH_H
+#define RVM_KERNEL_DISPATCH_H
 
 #include <rvm/trap_frame.h>
 
 #include "partition.h"
 
 /* Time slice in microseconds of the hypervisor timer. */
-#ifndef RVM_SCHED_SLICE_US
-#define RVM_SCHED_SLICE_US 2000u
+#ifndef RVM_DISPATCH_SLICE_US
+#define RVM_DISPATCH_SLICE_US 2000u
 #endif
 
-/* Places the partitions on `cpu_count` CPUs (round robin in table order); before any CPU starts scheduling. */
-void rvm_sched_place(uint32_t cpu_count);
+/*
+ * Sets up the scheduler (librvmsched) for `cpu_count` CPUs, places every
+ * partition on the least loaded one and queues it; before any CPU starts.
+ */
+rvm_err_t rvm_dispatch_setup(uint32_t cpu_count);
+/* Partition switches so far, on all CPUs. */
+uint64_t rvm_dispatch_switches(void);
 /*
  * Called on each CPU with the kernel lock held: enters the CPU's first runnable
  * partition with the tick armed, dropping the lock; parks the CPU if it has
  * none, or shuts down when no CPU has any.
  */
-_Noreturn void rvm_sched_start(void);
+_Noreturn void rvm_dispatch_start(void);
 /* The partition whose trap is being handled (the one on the CPU). */
-rvm_partition_t *rvm_sched_current(void);
+rvm_partition_t *rvm_dispatch_current(void);
 /* Timer tick: re-arms the slice and moves the CPU to the next runnable partition, if another exists. */
-void rvm_sched_tick(rvm_trap_frame_t *f);
+void rvm_dispatch_tick(rvm_trap_frame_t *f);
 /* The current partition gives up the rest of its slice. */
-void rvm_sched_yield(rvm_trap_frame_t *f);
+void rvm_dispatch_yield(rvm_trap_frame_t *f);
 /* The current partition waits in WFI: others run, or the CPU sleeps until the next tick if none has work. */
-void rvm_sched_wait(rvm_trap_frame_t *f);
+void rvm_dispatch_wait(rvm_trap_frame_t *f);
 /*
  * The current partition executed FP/SIMD with the registers trapped (lazy
  * switching, spec §4.5): saves the owner's registers, loads the current
  * partition's and makes it the owner, so the instruction runs again untrapped.
  */
-void rvm_sched_fp_claim(void);
+void rvm_dispatch_fp_claim(void);
 /* `p` is ending: if it owns the FP/SIMD registers they are zeroed and owned by nobody, so none of it leaks. */
-void rvm_sched_fp_release(const rvm_partition_t *p);
+void rvm_dispatch_fp_release(const rvm_partition_t *p);
 /* The current partition has stopped: loads the next runnable one into `f`, or shuts down when none is left. */
-void rvm_sched_current_stopped(rvm_trap_frame_t *f);
+void rvm_dispatch_current_stopped(rvm_trap_frame_t *f);
 
 #endif
