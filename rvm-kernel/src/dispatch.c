@@ -258,15 +258,15 @@ static void arm_idle_wakeup(const sched_cpu_t *c)
 {
     uint32_t cpu = rvm_hal_cpu_id();
     uint64_t now = rvm_hal_timer_now();
-    uint64_t wake = now + slice_ticks;
+    uint64_t wake_at = now + slice_ticks;
     for (uint32_t i = 0; i < rvm_partition_created(); i++) {
         const rvm_partition_t *p = rvm_partition_slot(i);
         if (p != c->current && p->cpu == cpu && p->state == RVM_PARTITION_RUNNABLE) {
             uint64_t deadline = rvm_virq_timer_deadline(p);
-            wake = deadline < wake ? deadline : wake;
+            wake_at = deadline < wake_at ? deadline : wake_at;
         }
     }
-    (void)rvm_hal_timer_arm(wake > now ? wake - now : 0u);
+    (void)rvm_hal_timer_arm(wake_at > now ? wake_at - now : 0u);
 }
 
 /*
