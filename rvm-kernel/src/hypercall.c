@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "console.h"
 #include "dispatch.h"
+#include "perf.h"
 #include "virq.h"
 
 #define VENDOR_MASK 0xFFFF0000u
@@ -260,6 +261,7 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const reques
 {
     switch (r->kind) {
     case CALL_VERSION:
+        rvm_perf_null_call(caller->id);
         set_result(f, 0, RVM_HYPERCALL_ABI_VERSION);
         return 0;
     case CALL_SELF_ID:

@@ -8,6 +8,9 @@
 
 #include "audit.h"
 #include "console.h"
+#include "cpu.h"
+#include "dispatch.h"
+#include "perf.h"
 #include "partition.h"
 
 static uint64_t faults_contained;
@@ -38,6 +41,14 @@ _Noreturn void rvm_shutdown(void)
         rvm_console_str(" chain=BROKEN at ");
         rvm_console_dec(bad_seq);
     }
+    rvm_console_str(" cpus=");
+    rvm_console_dec(rvm_cpu_online());
+    rvm_console_str(" switches=");
+    rvm_console_dec(rvm_dispatch_switches());
+    rvm_console_str(" hypercall_insns=");
+    rvm_console_dec(rvm_perf_hypercall_ns());
+    rvm_console_str(" switch_insns=");
+    rvm_console_dec(rvm_perf_switch_ns());
     rvm_console_end();
     rvm_arch_system_exit(ok ? RVM_EXIT_CLEAN : RVM_EXIT_KERNEL_ERROR);
 }

@@ -11,6 +11,7 @@
 #include "fault.h"
 #include "hypercall.h"
 #include "lock.h"
+#include "perf.h"
 #include "dispatch.h"
 #include "shutdown.h"
 #include "virq.h"
@@ -96,6 +97,7 @@ static void lower_irq(rvm_trap_frame_t *f)
 
 void rvm_hal_trap(rvm_trap_frame_t *f, unsigned vector)
 {
+    rvm_perf_trap_entry();
     rvm_kernel_lock();
     rvm_partition_t *p = rvm_dispatch_current();
     if (p == NULL) {
@@ -121,5 +123,6 @@ void rvm_hal_trap(rvm_trap_frame_t *f, unsigned vector)
         rvm_shutdown_fatal("exception taken at EL2, esr", f->esr);
     }
     rvm_audit_stream();
+    rvm_perf_trap_exit(rvm_dispatch_current() != p);
     rvm_kernel_unlock();
 }

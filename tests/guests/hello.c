@@ -9,11 +9,19 @@
  *   hello: greetings from partition <id>
  *   hello: abi version <major>.<minor>
  *   hello: done
+ *
+ * It also makes NULL_CALLS back-to-back RVM_HC_VERSION calls, from which the
+ * kernel measures the cost of a null hypercall round trip (its summary line).
  */
 #include "guest.h"
 
+#define NULL_CALLS 64
+
 int main(void)
 {
+    for (int i = 0; i < NULL_CALLS; i++) {
+        (void)rvm_hc_call(RVM_HC_FID(RVM_HC_VERSION), 0, 0, 0, 0, 0, 0);
+    }
     guest_line_t line;
     rvm_hc_result_t self = rvm_hc_call(RVM_HC_FID(RVM_HC_SELF_ID), 0, 0, 0, 0, 0, 0);
     rvm_hc_result_t version = rvm_hc_call(RVM_HC_FID(RVM_HC_VERSION), 0, 0, 0, 0, 0, 0);

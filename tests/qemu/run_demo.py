@@ -2,8 +2,10 @@
 """Boots the RVM demo image under QEMU virt with the console on stdout, live.
 
 Usage: run_demo.py IMAGE [EXTRA QEMU ARGS...]
-Defaults: -cpu cortex-a72 -m 256M; extra arguments are appended, so a later
--cpu or -m overrides them. The environment variable RVM_DEMO_TIMEOUT (seconds,
+Defaults: -cpu cortex-a72 -m 256M -smp 2 -icount shift=0 (two CPUs, and a
+virtual clock of one nanosecond per instruction, so that the costs in the
+summary line are instruction counts); extra arguments are appended, so a later
+-cpu, -m or -smp overrides them. The environment variable RVM_DEMO_TIMEOUT (seconds,
 default 120) bounds the run.
 
 Prints nothing of its own on success. Exit status: QEMU's, except 1 when QEMU
@@ -38,7 +40,8 @@ def main(argv):
         print("run_demo: RVM_DEMO_TIMEOUT must be a number of seconds", file=sys.stderr)
         return 2
 
-    cmd = qemu_command(os.environ.get("QEMU", "qemu-system-aarch64"), image, "cortex-a72", "256M", extra)
+    defaults = ["-smp", "2", "-icount", "shift=0"]
+    cmd = qemu_command(os.environ.get("QEMU", "qemu-system-aarch64"), image, "cortex-a72", "256M", defaults + extra)
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
     except OSError as e:

@@ -258,7 +258,7 @@ GOOD_RUN = """[RVM] boot
 [RVM] p2: ping: line 2/2
 [RVM] p3: pong: line 2/2
 [RVM] WL1 H fake
-[RVM] summary: partitions=4 faults_contained=1 witnesses=9 chain=verified
+[RVM] summary: partitions=4 faults_contained=1 witnesses=9 chain=verified cpus=1 switches=3 hypercall_insns=448 switch_insns=2240
 @exit 0"""
 
 
