@@ -41,6 +41,8 @@
     X(0x26, REGION_DEMOTE, "RegionDemote")                        \
     X(0x27, REGION_MAP, "RegionMap")                              \
     X(0x28, REGION_UNMAP, "RegionUnmap")                          \
+    /* RVM allocation: a write to a dormant region, kept as a checkpoint delta. */ \
+    X(0x29, REGION_DELTA, "RegionDelta")                          \
     X(0x30, COMM_EDGE_CREATE, "CommEdgeCreate")                   \
     X(0x31, COMM_EDGE_DESTROY, "CommEdgeDestroy")                 \
     X(0x32, IPC_SEND, "IpcSend")                                  \
