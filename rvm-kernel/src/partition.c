@@ -23,13 +23,14 @@ static uint32_t cpu_parange;
 static rvm_err_t s2_alloc(void *ctx, rvm_phys_addr_t *out)
 {
     (void)ctx;
-    return rvm_frames_alloc(RVM_FRAMES_PAGE, RVM_FRAMES_PAGE, out);
+    return rvm_frames_alloc(RVM_FRAMES_PAGE, out);
 }
 
 static void s2_free(void *ctx, rvm_phys_addr_t pa)
 {
     (void)ctx;
-    rvm_frames_free_page(pa);
+    /* Only frames this table took come back: a failure would be a kernel bug, and the frame then stays lost. */
+    (void)rvm_frames_free(pa, RVM_FRAMES_PAGE);
 }
 
 static uint64_t *s2_frame(void *ctx, rvm_phys_addr_t pa)
@@ -156,7 +157,7 @@ rvm_err_t rvm_partition_create(const rvm_config_partition_t *cfg, rvm_partition_
     if (p->vmid == 0u) {
         return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
     }
-    rvm_err_t err = rvm_frames_alloc(cfg->ram_bytes, RVM_S2_BLOCK_SIZE, &p->ram_pa);
+    rvm_err_t err = rvm_frames_alloc(cfg->ram_bytes, &p->ram_pa);
     if (err == RVM_OK) {
         err = rvm_s2_init(&p->s2, p->vmid, cpu_parange, &s2_ops);
     }
@@ -276,10 +277,13 @@ void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
     /* flags: the failure class (F2) for a contained fault, 0xFF for an orderly exit. */
     (void)rvm_audit_emit(RVM_ACTION_PARTITION_DESTROY, fault ? 0u : p->id, p->id,
                          fault ? (uint8_t)RVM_FAILURE_F2_PARTITION : 0xFFu, payload);
-    /* Scrub before the tables go: no later owner of these frames may read this partition's data. */
-    scrub_ram(p);
     rvm_virq_partition_stop(p, p == rvm_dispatch_current());
+    /*
+     * The tables go (and the VMID's TLB entries with them) before the RAM goes
+     * back to the allocator, which zeroes it before any later owner gets it.
+     */
     rvm_s2_destroy(&p->s2);
+    (void)rvm_frames_free(p->ram_pa, p->ram_bytes);
     vmid_free(p->vmid);
     rvm_dispatch_fp_release(p);
 }

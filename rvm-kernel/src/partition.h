@@ -67,7 +67,8 @@ uint32_t rvm_partition_created(void);
 /*
  * Ends a partition: flushes its console line, reports refusals beyond the
  * witnessed ones on the console, witnesses the end, returns its VMID and stage-2
- * tables and scrubs its RAM and, if it owns them, the FP/SIMD registers.
+ * tables, gives its RAM back to the allocator (which zeroes it before reuse)
+ * and scrubs the FP/SIMD registers if it owns them.
  */
 void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code);
 /*

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "dispatch.h"
+#include "frames.h"
 #include "perf.h"
 #include "partition.h"
 
@@ -28,6 +29,19 @@ _Noreturn void rvm_shutdown(void)
     /* The log is complete: stream its tail and end line first, so that the
      * summary is the run's last line, where tools and people look for it. */
     rvm_audit_end();
+    /* Every partition has ended: all its RAM and stage-2 tables must be back in the allocator. */
+    uint64_t free_now = rvm_frames_available();
+    rvm_console_begin();
+    if (free_now == rvm_frames_initial()) {
+        rvm_console_str("memory: every frame returned, ");
+    } else {
+        rvm_console_str("memory: LEAKED ");
+        rvm_console_dec((rvm_frames_initial() - free_now) >> 10);
+        rvm_console_str(" KiB, ");
+    }
+    rvm_console_dec(free_now >> 10);
+    rvm_console_str(" KiB free");
+    rvm_console_end();
     rvm_console_begin();
     rvm_console_str("summary: partitions=");
     rvm_console_dec(rvm_partition_created());
