@@ -11,5 +11,6 @@
 size_t bench_hash(bench_result_t *out);
 size_t bench_witness(bench_result_t *out);
 size_t bench_cap(bench_result_t *out);
+size_t bench_ipc(bench_result_t *out);
 
 #endif
