@@ -38,7 +38,7 @@
 #include "hypercall.h"
 #include "image.h"
 #include "lock.h"
-#include "partition.h"
+#include "vm.h"
 #include "dispatch.h"
 #include "shutdown.h"
 #include "virq.h"
@@ -62,7 +62,7 @@ typedef struct boot_ctx {
     rvm_dtb_platform_t plat;
     uint64_t vtcr;
     uint64_t hcr;
-    uint8_t image_digests[RVM_PARTITION_MAX][RVM_SHA256_DIGEST_LEN];
+    uint8_t image_digests[RVM_VM_MAX][RVM_SHA256_DIGEST_LEN];
 } boot_ctx_t;
 
 static boot_ctx_t ctx;
@@ -247,7 +247,7 @@ static rvm_err_t create_objects(void)
     if (err == RVM_OK) {
         err = rvm_cap_manager_init(&caps, &cap_storage, NULL, rvm_audit_log(), &nonces);
     }
-    rvm_partition_setup(&caps, rvm_arch_parange());
+    rvm_vm_setup(&caps, rvm_arch_parange());
     rvm_hypercall_setup(&caps);
     return err;
 }
@@ -256,12 +256,12 @@ static rvm_err_t create_partitions(void)
 {
     size_t count = 0;
     const rvm_config_partition_t *cfg = rvm_config_partitions(&count);
-    if (count > RVM_PARTITION_MAX) {
+    if (count > RVM_VM_MAX) {
         return RVM_ERR_PARTITION_LIMIT_EXCEEDED;
     }
     for (size_t i = 0; i < count; i++) {
-        rvm_partition_t *p = NULL;
-        rvm_err_t err = rvm_partition_create(&cfg[i], &p);
+        rvm_vm_t *p = NULL;
+        rvm_err_t err = rvm_vm_create(&cfg[i], &p);
         if (err != RVM_OK) {
             return err;
         }
@@ -324,7 +324,7 @@ static rvm_err_t stage_work(void *c, rvm_boot_t *b, uint8_t stage, const void **
     case RVM_BOOT_STAGE_FIRST_PARTITION:
         err = create_partitions();
         *data = ctx.image_digests;
-        *len = rvm_partition_created() * sizeof ctx.image_digests[0];
+        *len = rvm_vm_created() * sizeof ctx.image_digests[0];
         break;
     default:
         break;
@@ -363,7 +363,7 @@ void rvm_hal_main(uint64_t dtb_pa)
     rvm_console_str(" us), total ");
     rvm_console_dec(total);
     rvm_console_str(" ticks, partitions=");
-    rvm_console_dec(rvm_partition_created());
+    rvm_console_dec(rvm_vm_created());
     rvm_console_str(", free RAM ");
     rvm_console_dec(rvm_frames_available() >> 10);
     rvm_console_str(" KiB");
@@ -385,8 +385,8 @@ void rvm_hal_main(uint64_t dtb_pa)
     rvm_console_dec(cpus);
     rvm_console_str(" online");
     rvm_console_end();
-    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
-        const rvm_partition_t *p = rvm_partition_slot(i);
+    for (uint32_t i = 0; i < rvm_vm_created(); i++) {
+        const rvm_vm_t *p = rvm_vm_slot(i);
         rvm_console_begin();
         rvm_console_str("partition ");
         rvm_console_dec(p->id);

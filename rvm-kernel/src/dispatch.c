@@ -39,14 +39,14 @@
 #define US_PER_S 1000000u
 
 typedef struct sched_cpu {
-    rvm_partition_t *current;  /* the partition on this CPU, or NULL before the first */
-    rvm_partition_t *fp_owner; /* whose FP/SIMD state is in this CPU's registers; only it runs untrapped */
+    rvm_vm_t *current;  /* the partition on this CPU, or NULL before the first */
+    rvm_vm_t *fp_owner; /* whose FP/SIMD state is in this CPU's registers; only it runs untrapped */
 } sched_cpu_t;
 
 static sched_cpu_t cpus[RVM_HAL_CPU_MAX];
 /* CNTFRQ is fixed for the whole run, so the slice in counter ticks is computed once, at setup. */
 static uint64_t slice_ticks;
-RVM_SCHED_STORAGE_DEFINE(sched_storage, RVM_HAL_CPU_MAX, RVM_PARTITION_MAX);
+RVM_SCHED_STORAGE_DEFINE(sched_storage, RVM_HAL_CPU_MAX, RVM_VM_MAX);
 static rvm_sched_t sched;
 static uint64_t next_epoch_ns;
 static uint64_t switches;
@@ -56,7 +56,7 @@ static sched_cpu_t *here(void)
     return &cpus[rvm_hal_cpu_id()];
 }
 
-rvm_partition_t *rvm_dispatch_current(void)
+rvm_vm_t *rvm_dispatch_current(void)
 {
     return here()->current;
 }
@@ -67,7 +67,7 @@ static uint16_t this_cpu(void)
 }
 
 /* Queues a partition on its CPU; it is runnable and neither queued nor running there (kernel invariant). */
-static void enqueue(const rvm_partition_t *p)
+static void enqueue(const rvm_vm_t *p)
 {
     (void)rvm_sched_enqueue(&sched, (uint16_t)p->cpu, p->id, rvm_audit_now_ns());
 }
@@ -77,7 +77,7 @@ rvm_err_t rvm_dispatch_setup(uint32_t cpu_count)
     slice_ticks = rvm_hal_timer_freq() * RVM_DISPATCH_SLICE_US / US_PER_S;
     rvm_sched_config_t cfg;
     rvm_sched_config_default(&cfg, (uint16_t)cpu_count);
-    cfg.max_per_cpu = RVM_PARTITION_MAX < RVM_SCHED_QUEUE_CAP ? RVM_PARTITION_MAX : RVM_SCHED_QUEUE_CAP;
+    cfg.max_per_cpu = RVM_VM_MAX < RVM_SCHED_QUEUE_CAP ? RVM_VM_MAX : RVM_SCHED_QUEUE_CAP;
     /* No coherence engine in this image yet: the scheduler runs degraded, pressure ignored (DC-1). */
     cfg.coherence_present = false;
     rvm_err_t err = rvm_sched_init(&sched, &sched_storage, &cfg, rvm_audit_log());
@@ -85,8 +85,8 @@ rvm_err_t rvm_dispatch_setup(uint32_t cpu_count)
         err = rvm_sched_cpu_online(&sched, cpu);
     }
     const rvm_sched_part_config_t part = { { 0, 0, 0 }, (UINT64_C(1) << cpu_count) - 1u, 0, RVM_PRIORITY_DEFAULT };
-    for (uint32_t i = 0; i < rvm_partition_created() && err == RVM_OK; i++) {
-        rvm_partition_t *p = rvm_partition_slot(i);
+    for (uint32_t i = 0; i < rvm_vm_created() && err == RVM_OK; i++) {
+        rvm_vm_t *p = rvm_vm_slot(i);
         uint16_t cpu = 0;
         err = rvm_sched_register(&sched, p->id, &part);
         if (err == RVM_OK) {
@@ -116,9 +116,9 @@ static void wake(const sched_cpu_t *c, bool all)
 {
     uint32_t cpu = rvm_hal_cpu_id();
     uint64_t now = rvm_hal_timer_now();
-    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
-        rvm_partition_t *p = rvm_partition_slot(i);
-        if (p->cpu == cpu && p->state == RVM_PARTITION_RUNNABLE && p->waiting &&
+    for (uint32_t i = 0; i < rvm_vm_created(); i++) {
+        rvm_vm_t *p = rvm_vm_slot(i);
+        if (p->cpu == cpu && p->state == RVM_VM_RUNNABLE && p->waiting &&
             (all || rvm_virq_wants_cpu(p, p == c->current, now))) {
             p->waiting = false;
             enqueue(p);
@@ -127,26 +127,26 @@ static void wake(const sched_cpu_t *c, bool all)
 }
 
 /* The partition the scheduler picks for this CPU now, or NULL when its queue is empty. */
-static rvm_partition_t *pick(void)
+static rvm_vm_t *pick(void)
 {
     rvm_partition_id_t prev = 0;
     rvm_partition_id_t next = 0;
     if (rvm_sched_pick_next(&sched, this_cpu(), &prev, &next) != RVM_OK) {
         return NULL;
     }
-    return rvm_partition_get(next);
+    return rvm_vm_get(next);
 }
 
-static void switch_to(sched_cpu_t *c, rvm_partition_t *next, rvm_trap_frame_t *f)
+static void switch_to(sched_cpu_t *c, rvm_vm_t *next, rvm_trap_frame_t *f)
 {
     if (next == c->current) {
         return;
     }
-    if (c->current != NULL && c->current->state == RVM_PARTITION_RUNNABLE) {
+    if (c->current != NULL && c->current->state == RVM_VM_RUNNABLE) {
         rvm_vcpu_save(&c->current->vcpu, f);
         rvm_virq_switch_out(c->current);
     }
-    rvm_arch_vttbr_activate(rvm_partition_vttbr(next));
+    rvm_arch_vttbr_activate(rvm_vm_vttbr(next));
     rvm_vcpu_load(&next->vcpu, f);
     rvm_virq_switch_in(next);
     rvm_arch_fpsimd_trap(next != c->fp_owner);
@@ -157,9 +157,9 @@ static void switch_to(sched_cpu_t *c, rvm_partition_t *next, rvm_trap_frame_t *f
 static bool any_runnable(bool this_cpu_only)
 {
     uint32_t cpu = rvm_hal_cpu_id();
-    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
-        const rvm_partition_t *p = rvm_partition_slot(i);
-        if (p->state == RVM_PARTITION_RUNNABLE && (!this_cpu_only || p->cpu == cpu)) {
+    for (uint32_t i = 0; i < rvm_vm_created(); i++) {
+        const rvm_vm_t *p = rvm_vm_slot(i);
+        if (p->state == RVM_VM_RUNNABLE && (!this_cpu_only || p->cpu == cpu)) {
             return true;
         }
     }
@@ -183,7 +183,7 @@ _Noreturn static void park(void)
 _Noreturn void rvm_dispatch_start(void)
 {
     sched_cpu_t *c = here();
-    rvm_partition_t *first = pick();
+    rvm_vm_t *first = pick();
     if (first == NULL) {
         if (!any_runnable(false)) {
             rvm_shutdown();
@@ -212,7 +212,7 @@ void rvm_dispatch_fp_claim(void)
     c->fp_owner = c->current;
 }
 
-void rvm_dispatch_fp_release(const rvm_partition_t *p)
+void rvm_dispatch_fp_release(const rvm_vm_t *p)
 {
     static const rvm_arch_fpsimd_state_t zero;
     sched_cpu_t *c = here();
@@ -235,10 +235,10 @@ void rvm_dispatch_tick(rvm_trap_frame_t *f)
         next_epoch_ns += rvm_sched_epoch_interval_ns(&sched);
     }
     wake(c, true);
-    if (c->current != NULL && c->current->state == RVM_PARTITION_RUNNABLE && !c->current->waiting) {
+    if (c->current != NULL && c->current->state == RVM_VM_RUNNABLE && !c->current->waiting) {
         enqueue(c->current);
     }
-    rvm_partition_t *next = pick();
+    rvm_vm_t *next = pick();
     if (next != NULL) {
         switch_to(c, next, f);
     }
@@ -259,9 +259,9 @@ static void arm_idle_wakeup(const sched_cpu_t *c)
     uint32_t cpu = rvm_hal_cpu_id();
     uint64_t now = rvm_hal_timer_now();
     uint64_t wake_at = now + slice_ticks;
-    for (uint32_t i = 0; i < rvm_partition_created(); i++) {
-        const rvm_partition_t *p = rvm_partition_slot(i);
-        if (p != c->current && p->cpu == cpu && p->state == RVM_PARTITION_RUNNABLE) {
+    for (uint32_t i = 0; i < rvm_vm_created(); i++) {
+        const rvm_vm_t *p = rvm_vm_slot(i);
+        if (p != c->current && p->cpu == cpu && p->state == RVM_VM_RUNNABLE) {
             uint64_t deadline = rvm_virq_timer_deadline(p);
             wake_at = deadline < wake_at ? deadline : wake_at;
         }
@@ -309,7 +309,7 @@ void rvm_dispatch_wait(rvm_trap_frame_t *f)
     sched_cpu_t *c = here();
     c->current->waiting = true;
     wake(c, false);
-    rvm_partition_t *next = pick();
+    rvm_vm_t *next = pick();
     if (next != NULL) {
         switch_to(c, next, f);
         return;
@@ -327,7 +327,7 @@ void rvm_dispatch_current_stopped(rvm_trap_frame_t *f)
     (void)rvm_sched_unregister(&sched, c->current->id);
     if (any_runnable(true)) {
         wake(c, false);
-        rvm_partition_t *next = pick();
+        rvm_vm_t *next = pick();
         if (next != NULL) {
             switch_to(c, next, f);
             arm_tick();

@@ -4,7 +4,7 @@
 
 #include <rvm/trap_frame.h>
 
-#include "partition.h"
+#include "vm.h"
 
 /* Time slice in microseconds of the hypervisor timer. */
 #ifndef RVM_DISPATCH_SLICE_US
@@ -25,7 +25,7 @@ uint64_t rvm_dispatch_switches(void);
  */
 _Noreturn void rvm_dispatch_start(void);
 /* The partition whose trap is being handled (the one on the CPU). */
-rvm_partition_t *rvm_dispatch_current(void);
+rvm_vm_t *rvm_dispatch_current(void);
 /* Timer tick: re-arms the slice and moves the CPU to the next runnable partition, if another exists. */
 void rvm_dispatch_tick(rvm_trap_frame_t *f);
 /* The current partition gives up the rest of its slice. */
@@ -39,7 +39,7 @@ void rvm_dispatch_wait(rvm_trap_frame_t *f);
  */
 void rvm_dispatch_fp_claim(void);
 /* `p` is ending: if it owns the FP/SIMD registers they are zeroed and owned by nobody, so none of it leaks. */
-void rvm_dispatch_fp_release(const rvm_partition_t *p);
+void rvm_dispatch_fp_release(const rvm_vm_t *p);
 /* The current partition has stopped: loads the next runnable one into `f`, or shuts down when none is left. */
 void rvm_dispatch_current_stopped(rvm_trap_frame_t *f);
 

@@ -2,13 +2,13 @@
 #include "fault.h"
 
 #include "console.h"
-#include "partition.h"
+#include "vm.h"
 #include "dispatch.h"
 #include "shutdown.h"
 
 void rvm_fault_contain(rvm_trap_frame_t *f, const rvm_trap_t *t, const char *reason)
 {
-    rvm_partition_t *p = rvm_dispatch_current();
+    rvm_vm_t *p = rvm_dispatch_current();
     rvm_console_begin();
     rvm_console_str("partition ");
     rvm_console_dec(p->id);
@@ -25,6 +25,6 @@ void rvm_fault_contain(rvm_trap_frame_t *f, const rvm_trap_t *t, const char *rea
     rvm_console_str(")");
     rvm_console_end();
     rvm_shutdown_count_fault();
-    rvm_partition_stop(p, true, f->esr);
+    rvm_vm_stop(p, true, f->esr);
     rvm_dispatch_current_stopped(f);
 }

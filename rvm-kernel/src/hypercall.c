@@ -126,7 +126,7 @@ static rvm_rights_t self_right(call_kind_t kind, const rvm_trap_frame_t *f)
     }
 }
 
-static rvm_err_t authorise(const rvm_trap_frame_t *f, const rvm_partition_t *caller, call_kind_t kind)
+static rvm_err_t authorise(const rvm_trap_frame_t *f, const rvm_vm_t *caller, call_kind_t kind)
 {
     rvm_rights_t need = self_right(kind, f);
     if (need == 0u) {
@@ -136,7 +136,7 @@ static rvm_err_t authorise(const rvm_trap_frame_t *f, const rvm_partition_t *cal
 }
 
 /* May the caller read the whole log? Only through a WitnessLog READ capability it owns. */
-static rvm_err_t decode_log_handle(const rvm_partition_t *caller, uint64_t raw, bool *see_all)
+static rvm_err_t decode_log_handle(const rvm_vm_t *caller, uint64_t raw, bool *see_all)
 {
     *see_all = false;
     if (raw == 0u) {
@@ -160,7 +160,7 @@ static rvm_err_t decode_log_handle(const rvm_partition_t *caller, uint64_t raw, 
     return RVM_OK;
 }
 
-static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_partition_t *caller, request_t *r)
+static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_vm_t *caller, request_t *r)
 {
     *r = (request_t){ 0 };
     r->kind = classify((uint32_t)f->x[0]);
@@ -175,7 +175,7 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_partition_t *caller
         if (r->len > RVM_HC_CONSOLE_MAX) {
             return RVM_ERR_INVALID_ARGUMENT;
         }
-        return rvm_partition_check(caller, r->ipa, r->len, false);
+        return rvm_vm_check(caller, r->ipa, r->len, false);
     case CALL_WITNESS_QUERY: {
         r->ipa = f->x[1];
         r->len = f->x[2] > QUERY_MAX ? QUERY_MAX : f->x[2];
@@ -183,7 +183,7 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_partition_t *caller
         if (err != RVM_OK) {
             return err;
         }
-        return rvm_partition_check(caller, r->ipa, r->len * RECORD_BYTES, true);
+        return rvm_vm_check(caller, r->ipa, r->len * RECORD_BYTES, true);
     }
     case CALL_CAP_GRANT: {
         /* The handle first, so a forged or stale one is answered with the capability library's own code. */
@@ -197,7 +197,7 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_partition_t *caller
             return RVM_ERR_INVALID_ARGUMENT;
         }
         r->rights = (rvm_rights_t)f->x[2];
-        if (rvm_partition_get(f->x[3]) == NULL) {
+        if (rvm_vm_get(f->x[3]) == NULL) {
             return RVM_ERR_PARTITION_NOT_FOUND;
         }
         r->target = (uint32_t)f->x[3];
@@ -224,7 +224,7 @@ static void set_result(rvm_trap_frame_t *f, int64_t status, uint64_t r1)
 }
 
 /* Newest `len` records the caller may see, written oldest-first into its buffer; returns how many. */
-static uint64_t witness_query(const rvm_partition_t *caller, const request_t *r)
+static uint64_t witness_query(const rvm_vm_t *caller, const request_t *r)
 {
     const rvm_witness_log_t *log = rvm_audit_log();
     uint64_t total = rvm_witness_total_emitted(log);
@@ -245,7 +245,7 @@ static uint64_t witness_query(const rvm_partition_t *caller, const request_t *r)
         uint8_t bytes[RECORD_BYTES];
         (void)rvm_witness_get(log, picked[n - 1u - i], &rec);
         rvm_witness_record_serialize(&rec, bytes);
-        rvm_partition_write(caller, r->ipa + i * RECORD_BYTES, bytes, RECORD_BYTES);
+        rvm_vm_write(caller, r->ipa + i * RECORD_BYTES, bytes, RECORD_BYTES);
     }
     return n;
 }
@@ -257,7 +257,7 @@ static bool psci_supported(uint64_t fid)
 }
 
 /* Returns the status of a refusal (negative) or 0 for a call answered. */
-static int64_t invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const request_t *r)
+static int64_t invoke(rvm_trap_frame_t *f, rvm_vm_t *caller, const request_t *r)
 {
     switch (r->kind) {
     case CALL_VERSION:
@@ -274,7 +274,7 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const reques
     case CALL_CONSOLE_WRITE:
         for (uint64_t i = 0; i < r->len; i++) {
             char c;
-            rvm_partition_read(caller, r->ipa + i, &c, 1);
+            rvm_vm_read(caller, r->ipa + i, &c, 1);
             rvm_console_guest_putc(&caller->line, caller->id, c);
         }
         set_result(f, 0, r->len);
@@ -307,20 +307,20 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const reques
         f->x[0] = (uint64_t)(int64_t)(psci_supported((uint32_t)r->a3) ? 0 : PSCI_NOT_SUPPORTED);
         return 0;
     case CALL_PSCI_SYSTEM_RESET:
-        if (rvm_partition_reset(caller) == RVM_OK) {
+        if (rvm_vm_reset(caller) == RVM_OK) {
             rvm_vcpu_load(&caller->vcpu, f);
             rvm_virq_switch_in(caller);
             return 0;
         }
         /* Past its reset budget the partition's "system" goes off instead. */
-        rvm_partition_stop(caller, false, 0u);
+        rvm_vm_stop(caller, false, 0u);
         rvm_dispatch_current_stopped(f);
         return 0;
     case CALL_EXIT:
     case CALL_PSCI_CPU_OFF:
     case CALL_PSCI_SYSTEM_OFF:
         /* One vCPU per partition: turning it off, or the partition's whole "system", ends the partition. */
-        rvm_partition_stop(caller, false, r->kind == CALL_EXIT ? r->a3 : 0u);
+        rvm_vm_stop(caller, false, r->kind == CALL_EXIT ? r->a3 : 0u);
         rvm_dispatch_current_stopped(f);
         return 0;
     case CALL_UNKNOWN:
@@ -331,7 +331,7 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_partition_t *caller, const reques
 }
 
 /* Witnesses a refusal (ProofRejected, payload: function ID then status, both 32-bit LE) within the bound. */
-static void refused(rvm_partition_t *caller, uint32_t fid, int64_t status)
+static void refused(rvm_vm_t *caller, uint32_t fid, int64_t status)
 {
     caller->refusals++;
     if (caller->refusals > RVM_HC_REFUSALS_WITNESSED) {
@@ -346,7 +346,7 @@ static void refused(rvm_partition_t *caller, uint32_t fid, int64_t status)
     (void)rvm_audit_emit(RVM_ACTION_PROOF_REJECTED, caller->id, caller->id, 0, payload);
 }
 
-void rvm_hypercall(rvm_trap_frame_t *f, rvm_partition_t *caller)
+void rvm_hypercall(rvm_trap_frame_t *f, rvm_vm_t *caller)
 {
     request_t r;
     const uint32_t fid = (uint32_t)f->x[0];

@@ -12,7 +12,7 @@
 #include "dispatch.h"
 #include "frames.h"
 #include "perf.h"
-#include "partition.h"
+#include "vm.h"
 
 static uint64_t faults_contained;
 
@@ -44,7 +44,7 @@ _Noreturn void rvm_shutdown(void)
     rvm_console_end();
     rvm_console_begin();
     rvm_console_str("summary: partitions=");
-    rvm_console_dec(rvm_partition_created());
+    rvm_console_dec(rvm_vm_created());
     rvm_console_str(" faults_contained=");
     rvm_console_dec(faults_contained);
     rvm_console_str(" witnesses=");

@@ -16,7 +16,7 @@
 #include "shutdown.h"
 #include "virq.h"
 
-static void lower_sync(rvm_trap_frame_t *f, rvm_partition_t *p)
+static void lower_sync(rvm_trap_frame_t *f, rvm_vm_t *p)
 {
     rvm_trap_t t;
     rvm_esr_decode(f->esr, f->far, f->hpfar, &t);
@@ -99,7 +99,7 @@ void rvm_hal_trap(rvm_trap_frame_t *f, unsigned vector)
 {
     rvm_perf_trap_entry();
     rvm_kernel_lock();
-    rvm_partition_t *p = rvm_dispatch_current();
+    rvm_vm_t *p = rvm_dispatch_current();
     if (p == NULL) {
         rvm_shutdown_fatal("trap before any partition ran, vector", vector);
     }

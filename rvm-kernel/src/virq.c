@@ -5,7 +5,7 @@
 #include <rvm/stage2.h>
 #include <rvm/vgic.h>
 
-#include "partition.h"
+#include "vm.h"
 
 /* Distributor registers a partition can reach (GICv2 architecture offsets). */
 enum {
@@ -77,7 +77,7 @@ rvm_err_t rvm_virq_cpu_setup(void)
     return rvm_vgic_init(gich_base);
 }
 
-rvm_err_t rvm_virq_partition_init(rvm_partition_t *p)
+rvm_err_t rvm_virq_partition_init(rvm_vm_t *p)
 {
     p->vdist = (rvm_vdist_t){ 0 };
     rvm_vgic_state_init(&p->vgic);
@@ -86,13 +86,13 @@ rvm_err_t rvm_virq_partition_init(rvm_partition_t *p)
                       RVM_S2_ATTR_WRITE | RVM_S2_ATTR_DEVICE);
 }
 
-static bool deliverable(const rvm_partition_t *p, uint32_t intid)
+static bool deliverable(const rvm_vm_t *p, uint32_t intid)
 {
     return (p->vdist.ctlr & 1u) != 0u && (p->vdist.enabled & (1u << intid)) != 0u;
 }
 
 /* Lists every raised, deliverable interrupt that fits; the rest stay raised for the next attempt. */
-static void flush_pending(rvm_partition_t *p, bool running)
+static void flush_pending(rvm_vm_t *p, bool running)
 {
     for (uint32_t intid = 0; intid < RVM_VIRQ_LINES && p->vdist.pending != 0u; intid++) {
         uint32_t bit = 1u << intid;
@@ -106,7 +106,7 @@ static void flush_pending(rvm_partition_t *p, bool running)
 }
 
 /* The physical vtimer PPI is enabled exactly while the running partition's distributor would deliver it. */
-static void mirror_forwarded(const rvm_partition_t *p)
+static void mirror_forwarded(const rvm_vm_t *p)
 {
     if (deliverable(p, vtimer_intid)) {
         (void)rvm_hal_irq_enable(vtimer_intid);
@@ -124,7 +124,7 @@ static uint32_t byte_lane_read(const uint8_t *bytes, uint32_t index, uint32_t si
     return v;
 }
 
-static uint32_t read_reg(const rvm_partition_t *p, uint32_t off, uint32_t size)
+static uint32_t read_reg(const rvm_vm_t *p, uint32_t off, uint32_t size)
 {
     if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + PRIORITY_BYTES) {
         return byte_lane_read(p->vdist.priority, off - GICD_IPRIORITYR, size);
@@ -153,7 +153,7 @@ static uint32_t read_reg(const rvm_partition_t *p, uint32_t off, uint32_t size)
     }
 }
 
-static void write_reg(rvm_partition_t *p, uint32_t off, uint32_t size, uint32_t v)
+static void write_reg(rvm_vm_t *p, uint32_t off, uint32_t size, uint32_t v)
 {
     if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + PRIORITY_BYTES) {
         for (uint32_t i = 0; i < size; i++) {
@@ -201,7 +201,7 @@ static bool size_allowed(uint32_t off, uint32_t size)
     return size == 1u && bytes_ok;
 }
 
-rvm_err_t rvm_virq_mmio(rvm_trap_frame_t *f, rvm_partition_t *p, const rvm_trap_t *t)
+rvm_err_t rvm_virq_mmio(rvm_trap_frame_t *f, rvm_vm_t *p, const rvm_trap_t *t)
 {
     const rvm_trap_abort_t *a = &t->u.abort;
     if (!a->ipa_valid || a->ipa.bits < gicd_ipa || a->ipa.bits - gicd_ipa >= GICD_MAP_BYTES) {
@@ -231,27 +231,27 @@ rvm_err_t rvm_virq_mmio(rvm_trap_frame_t *f, rvm_partition_t *p, const rvm_trap_
     return RVM_OK;
 }
 
-bool rvm_virq_forward(uint32_t intid, rvm_partition_t *p)
+bool rvm_virq_forward(uint32_t intid, rvm_vm_t *p)
 {
-    if (intid != vtimer_intid || p == NULL || p->state != RVM_PARTITION_RUNNABLE || !deliverable(p, intid)) {
+    if (intid != vtimer_intid || p == NULL || p->state != RVM_VM_RUNNABLE || !deliverable(p, intid)) {
         return false;
     }
     return rvm_vgic_inject(&p->vgic, true, intid, p->vdist.priority[intid], intid) == RVM_OK;
 }
 
-void rvm_virq_switch_in(rvm_partition_t *p)
+void rvm_virq_switch_in(rvm_vm_t *p)
 {
     rvm_vgic_restore(&p->vgic);
     flush_pending(p, true);
     mirror_forwarded(p);
 }
 
-void rvm_virq_switch_out(rvm_partition_t *p)
+void rvm_virq_switch_out(rvm_vm_t *p)
 {
     rvm_vgic_save(&p->vgic);
 }
 
-void rvm_virq_partition_stop(rvm_partition_t *p, bool running)
+void rvm_virq_partition_stop(rvm_vm_t *p, bool running)
 {
     p->vdist = (rvm_vdist_t){ 0 };
     if (running) {
@@ -262,7 +262,7 @@ void rvm_virq_partition_stop(rvm_partition_t *p, bool running)
     rvm_vgic_state_init(&p->vgic);
 }
 
-uint64_t rvm_virq_timer_deadline(const rvm_partition_t *p)
+uint64_t rvm_virq_timer_deadline(const rvm_vm_t *p)
 {
     uint64_t ctl = p->vcpu.el1.cntv_ctl;
     if ((ctl & CNTV_CTL_ENABLE) == 0u || (ctl & CNTV_CTL_IMASK) != 0u || !deliverable(p, vtimer_intid)) {
@@ -271,7 +271,7 @@ uint64_t rvm_virq_timer_deadline(const rvm_partition_t *p)
     return p->vcpu.el1.cntv_cval;
 }
 
-bool rvm_virq_wants_cpu(const rvm_partition_t *p, bool running, uint64_t now)
+bool rvm_virq_wants_cpu(const rvm_vm_t *p, bool running, uint64_t now)
 {
     if (rvm_vgic_pending(&p->vgic, running)) {
         return true;

@@ -19,7 +19,7 @@
 #include <rvm/esr.h>
 #include <rvm/trap_frame.h>
 
-struct rvm_partition;
+struct rvm_vm;
 
 /* Number of interrupts in a partition's distributor: the banked SGIs and PPIs. */
 #define RVM_VIRQ_LINES 32u
@@ -37,30 +37,30 @@ rvm_err_t rvm_virq_setup(const rvm_dtb_platform_t *plat);
 /* Takes over the calling CPU's (banked) virtual interface control registers; the boot CPU's is done by setup. */
 rvm_err_t rvm_virq_cpu_setup(void);
 /* Maps the virtual CPU interface into the partition's stage-2 and resets its distributor and list registers. */
-rvm_err_t rvm_virq_partition_init(struct rvm_partition *p);
+rvm_err_t rvm_virq_partition_init(struct rvm_vm *p);
 /*
  * Emulates the stage-2 data abort `t` of the running partition if it hit its
  * distributor: RVM_OK (ELR advanced), RVM_ERR_NOT_FOUND when the address is
  * not the distributor's, RVM_ERR_MALFORMED_INPUT for an access it cannot
  * emulate (no syndrome, wrong size, unaligned), which the caller contains.
  */
-rvm_err_t rvm_virq_mmio(rvm_trap_frame_t *f, struct rvm_partition *p, const rvm_trap_t *t);
+rvm_err_t rvm_virq_mmio(rvm_trap_frame_t *f, struct rvm_vm *p, const rvm_trap_t *t);
 /*
  * Hands the physical interrupt `intid` to `p`, the partition whose timer
  * state is on the CPU, if it is one partitions own: true when it was listed
  * for `p` (end it with rvm_hal_irq_priority_drop), false when it is the
  * hypervisor's or `p` cannot take it now (end it with rvm_hal_irq_eoi).
  */
-bool rvm_virq_forward(uint32_t intid, struct rvm_partition *p);
+bool rvm_virq_forward(uint32_t intid, struct rvm_vm *p);
 /* Puts `p`'s interrupt state on the CPU: its list registers, and the forwarded PPIs enabled as its distributor says. */
-void rvm_virq_switch_in(struct rvm_partition *p);
+void rvm_virq_switch_in(struct rvm_vm *p);
 /* Takes the running partition's interrupt state off the CPU. */
-void rvm_virq_switch_out(struct rvm_partition *p);
+void rvm_virq_switch_out(struct rvm_vm *p);
 /* Keeps the forwarded PPIs of a partition that ended from firing for it again. */
-void rvm_virq_partition_stop(struct rvm_partition *p, bool running);
+void rvm_virq_partition_stop(struct rvm_vm *p, bool running);
 /* True when `p` has an interrupt it has not acknowledged yet, or its virtual timer has expired while it was off the CPU. */
-bool rvm_virq_wants_cpu(const struct rvm_partition *p, bool running, uint64_t now);
+bool rvm_virq_wants_cpu(const struct rvm_vm *p, bool running, uint64_t now);
 /* Counter value at which `p`'s virtual timer next fires, UINT64_MAX when it is off or masked. */
-uint64_t rvm_virq_timer_deadline(const struct rvm_partition *p);
+uint64_t rvm_virq_timer_deadline(const struct rvm_vm *p);
 
 #endif

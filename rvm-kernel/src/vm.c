@@ -1,5 +1,5 @@
-/* Partition table and lifecycle; VMIDs come from a bitmap allocator, never from the partition id. */
-#include "partition.h"
+/* Partition machines (vm.h); VMIDs come from a bitmap allocator, never from the partition id. */
+#include "vm.h"
 
 #include <stddef.h>
 
@@ -14,7 +14,7 @@
 
 #define VMID_WORDS ((RVM_S2_VMID_MAX + 64u) / 64u)
 
-static rvm_partition_t table[RVM_PARTITION_MAX];
+static rvm_vm_t table[RVM_VM_MAX];
 static uint32_t created;
 static uint64_t vmid_used[VMID_WORDS];
 static rvm_cap_manager_t *cap_manager;
@@ -56,7 +56,7 @@ static void s2_invalidate(void *ctx, uint16_t vmid, rvm_gpa_t ipa, uint64_t size
 
 static const rvm_s2_ops_t s2_ops = { s2_alloc, s2_free, s2_frame, s2_sync, s2_invalidate, NULL };
 
-void rvm_partition_setup(rvm_cap_manager_t *caps, uint32_t parange)
+void rvm_vm_setup(rvm_cap_manager_t *caps, uint32_t parange)
 {
     cap_manager = caps;
     cpu_parange = parange;
@@ -83,7 +83,7 @@ static void vmid_free(uint16_t v)
  * hypervisor keeps: a partition that revokes or deletes its copy loses the
  * services it authorises for good, as it cannot derive a new one.
  */
-static rvm_err_t grant_self(rvm_partition_t *p, rvm_rights_t rights, rvm_cap_handle_t *out)
+static rvm_err_t grant_self(rvm_vm_t *p, rvm_rights_t rights, rvm_cap_handle_t *out)
 {
     rvm_cap_handle_t root = RVM_CAP_HANDLE_NULL;
     rvm_err_t err = rvm_cap_create_root(cap_manager, 0, RVM_OBJ_PARTITION, p->id, rights, 0, 0, &root);
@@ -96,7 +96,7 @@ static rvm_err_t grant_self(rvm_partition_t *p, rvm_rights_t rights, rvm_cap_han
     return err;
 }
 
-static rvm_err_t grant_caps(rvm_partition_t *p, const rvm_config_partition_t *cfg)
+static rvm_err_t grant_caps(rvm_vm_t *p, const rvm_config_partition_t *cfg)
 {
     for (uint32_t i = 0; i < RVM_CONFIG_MAX_CAPS; i++) {
         const rvm_config_cap_t *c = &cfg->caps[i];
@@ -118,7 +118,7 @@ static rvm_err_t grant_caps(rvm_partition_t *p, const rvm_config_partition_t *cf
  * in the entry state rvm/hypercall.h promises: x0 its id, x1..x4 its
  * configured capabilities, x5 the number of resets so far.
  */
-static rvm_err_t boot_image(rvm_partition_t *p)
+static rvm_err_t boot_image(rvm_vm_t *p)
 {
     const rvm_config_partition_t *cfg = p->cfg;
     uint8_t *ram = rvm_frames_ptr(p->ram_pa);
@@ -138,18 +138,18 @@ static rvm_err_t boot_image(rvm_partition_t *p)
     return rvm_vcpu_check_entry(&p->vcpu, RVM_CONFIG_GUEST_RAM_IPA, cfg->ram_bytes);
 }
 
-rvm_err_t rvm_partition_create(const rvm_config_partition_t *cfg, rvm_partition_t **out)
+rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out)
 {
     uint64_t image_len = rvm_config_image_len(cfg);
-    if (created == RVM_PARTITION_MAX) {
+    if (created == RVM_VM_MAX) {
         return RVM_ERR_PARTITION_LIMIT_EXCEEDED;
     }
     if (cfg->ram_bytes == 0u || (cfg->ram_bytes % RVM_S2_BLOCK_SIZE) != 0u || image_len == 0u ||
         image_len > cfg->ram_bytes) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
-    rvm_partition_t *p = &table[created];
-    *p = (rvm_partition_t){ 0 };
+    rvm_vm_t *p = &table[created];
+    *p = (rvm_vm_t){ 0 };
     p->id = created + 1u;
     p->name = cfg->name;
     p->ram_bytes = cfg->ram_bytes;
@@ -188,13 +188,13 @@ rvm_err_t rvm_partition_create(const rvm_config_partition_t *cfg, rvm_partition_
     if (err != RVM_OK) {
         return err;
     }
-    p->state = RVM_PARTITION_RUNNABLE;
+    p->state = RVM_VM_RUNNABLE;
     created++;
     *out = p;
     return RVM_OK;
 }
 
-rvm_partition_t *rvm_partition_get(uint64_t id)
+rvm_vm_t *rvm_vm_get(uint64_t id)
 {
     if (id == 0u || id > created) {
         return NULL;
@@ -202,22 +202,22 @@ rvm_partition_t *rvm_partition_get(uint64_t id)
     return &table[id - 1u];
 }
 
-rvm_partition_t *rvm_partition_slot(uint32_t slot)
+rvm_vm_t *rvm_vm_slot(uint32_t slot)
 {
     return slot < created ? &table[slot] : NULL;
 }
 
-uint32_t rvm_partition_created(void)
+uint32_t rvm_vm_created(void)
 {
     return created;
 }
 
-uint64_t rvm_partition_vttbr(const rvm_partition_t *p)
+uint64_t rvm_vm_vttbr(const rvm_vm_t *p)
 {
     return rvm_s2_vttbr(p->vmid, p->s2.root);
 }
 
-static void scrub_ram(const rvm_partition_t *p)
+static void scrub_ram(const rvm_vm_t *p)
 {
     uint64_t *ram = rvm_frames_ptr(p->ram_pa);
     for (uint64_t i = 0; i < p->ram_bytes / sizeof(uint64_t); i++) {
@@ -225,12 +225,12 @@ static void scrub_ram(const rvm_partition_t *p)
     }
 }
 
-rvm_err_t rvm_partition_reset(rvm_partition_t *p)
+rvm_err_t rvm_vm_reset(rvm_vm_t *p)
 {
-    if (p->state != RVM_PARTITION_RUNNABLE) {
+    if (p->state != RVM_VM_RUNNABLE) {
         return RVM_ERR_INVALID_PARTITION_STATE;
     }
-    if (p->resets == RVM_PARTITION_RESETS_MAX) {
+    if (p->resets == RVM_VM_RESETS_MAX) {
         return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
     }
     rvm_console_guest_flush(&p->line, p->id);
@@ -253,7 +253,7 @@ rvm_err_t rvm_partition_reset(rvm_partition_t *p)
     return rvm_audit_emit(RVM_ACTION_PARTITION_RECONSTRUCT, p->id, p->id, 0xFFu, payload);
 }
 
-void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
+void rvm_vm_stop(rvm_vm_t *p, bool fault, uint64_t code)
 {
     rvm_console_guest_flush(&p->line, p->id);
     if (p->refusals > RVM_HC_REFUSALS_WITNESSED) {
@@ -267,7 +267,7 @@ void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
         rvm_console_str(" witnessed");
         rvm_console_end();
     }
-    p->state = RVM_PARTITION_STOPPED;
+    p->state = RVM_VM_STOPPED;
     p->faulted = fault;
     p->exit_code = code;
     uint8_t payload[RVM_WITNESS_PAYLOAD_SIZE] = { 0 };
@@ -288,7 +288,7 @@ void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code)
     rvm_dispatch_fp_release(p);
 }
 
-rvm_err_t rvm_partition_check(const rvm_partition_t *p, uint64_t ipa, uint64_t len, bool write)
+rvm_err_t rvm_vm_check(const rvm_vm_t *p, uint64_t ipa, uint64_t len, bool write)
 {
     if (len == 0u) {
         return RVM_OK;
@@ -317,14 +317,14 @@ rvm_err_t rvm_partition_check(const rvm_partition_t *p, uint64_t ipa, uint64_t l
     return RVM_OK;
 }
 
-static uint8_t *guest_byte(const rvm_partition_t *p, uint64_t ipa)
+static uint8_t *guest_byte(const rvm_vm_t *p, uint64_t ipa)
 {
     rvm_s2_walk_t w = { 0 };
     (void)rvm_s2_translate(&p->s2, (rvm_gpa_t){ ipa }, &w);
     return rvm_frames_ptr(w.pa);
 }
 
-void rvm_partition_read(const rvm_partition_t *p, uint64_t ipa, void *dst, uint64_t len)
+void rvm_vm_read(const rvm_vm_t *p, uint64_t ipa, void *dst, uint64_t len)
 {
     uint8_t *d = dst;
     for (uint64_t i = 0; i < len; i++) {
@@ -332,7 +332,7 @@ void rvm_partition_read(const rvm_partition_t *p, uint64_t ipa, void *dst, uint6
     }
 }
 
-void rvm_partition_write(const rvm_partition_t *p, uint64_t ipa, const void *src, uint64_t len)
+void rvm_vm_write(const rvm_vm_t *p, uint64_t ipa, const void *src, uint64_t len)
 {
     const uint8_t *s = src;
     for (uint64_t i = 0; i < len; i++) {

@@ -1,6 +1,6 @@
-/* Partitions: identity, VMID, stage-2 space, RAM, vCPU, capabilities and lifecycle. */
-#ifndef RVM_KERNEL_PARTITION_H
-#define RVM_KERNEL_PARTITION_H
+/* The machine each partition runs in: VMID, stage-2 space, RAM, vCPU, interrupts, capabilities and lifecycle. */
+#ifndef RVM_KERNEL_VM_H
+#define RVM_KERNEL_VM_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,21 +16,21 @@
 #include "vcpu.h"
 #include "virq.h"
 
-/* Partitions the image can hold; ids run 1..RVM_PARTITION_MAX (0 is the hypervisor). */
-#ifndef RVM_PARTITION_MAX
-#define RVM_PARTITION_MAX 16u
+/* Partitions the image can hold; ids run 1..RVM_VM_MAX (0 is the hypervisor). */
+#ifndef RVM_VM_MAX
+#define RVM_VM_MAX 16u
 #endif
 
 /* SYSTEM_RESETs a partition may ask for in its lifetime; the next one ends it. */
-#define RVM_PARTITION_RESETS_MAX 16u
+#define RVM_VM_RESETS_MAX 16u
 
-typedef enum rvm_partition_state {
-    RVM_PARTITION_FREE = 0,
-    RVM_PARTITION_RUNNABLE,
-    RVM_PARTITION_STOPPED,
-} rvm_partition_state_t;
+typedef enum rvm_vm_state {
+    RVM_VM_FREE = 0,
+    RVM_VM_RUNNABLE,
+    RVM_VM_STOPPED,
+} rvm_vm_state_t;
 
-typedef struct rvm_partition {
+typedef struct rvm_vm {
     const char *name;
     rvm_s2_space_t s2;
     rvm_phys_addr_t ram_pa;
@@ -50,46 +50,46 @@ typedef struct rvm_partition {
     uint32_t resets;            /* PSCI SYSTEM_RESETs so far */
     uint32_t cpu;               /* logical CPU it runs on (rvm_dispatch_place) */
     uint16_t vmid;
-    uint8_t state;          /* rvm_partition_state_t */
+    uint8_t state;          /* rvm_vm_state_t */
     bool faulted;           /* stopped by fault containment rather than by its own request */
     bool waiting;           /* in WFI: not scheduled until it has an interrupt, its timer expires, or the tick */
-} rvm_partition_t;
+} rvm_vm_t;
 
 /* Binds partitions to the frame allocator, the capability manager and the CPU's PARange. */
-void rvm_partition_setup(rvm_cap_manager_t *caps, uint32_t parange);
+void rvm_vm_setup(rvm_cap_manager_t *caps, uint32_t parange);
 /* Creates a runnable partition from a configuration entry: VMID, zeroed RAM with the image, stage-2, caps. */
-rvm_err_t rvm_partition_create(const rvm_config_partition_t *cfg, rvm_partition_t **out);
+rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out);
 /* The live (runnable or stopped) partition `id`, or NULL. */
-rvm_partition_t *rvm_partition_get(uint64_t id);
+rvm_vm_t *rvm_vm_get(uint64_t id);
 /* Partition in table slot `slot` (0-based) whatever its state, or NULL past the table. */
-rvm_partition_t *rvm_partition_slot(uint32_t slot);
-uint32_t rvm_partition_created(void);
+rvm_vm_t *rvm_vm_slot(uint32_t slot);
+uint32_t rvm_vm_created(void);
 /*
  * Ends a partition: flushes its console line, reports refusals beyond the
  * witnessed ones on the console, witnesses the end, returns its VMID and stage-2
  * tables, gives its RAM back to the allocator (which zeroes it before reuse)
  * and scrubs the FP/SIMD registers if it owns them.
  */
-void rvm_partition_stop(rvm_partition_t *p, bool fault, uint64_t code);
+void rvm_vm_stop(rvm_vm_t *p, bool fault, uint64_t code);
 /*
  * Restarts a runnable partition from its boot image (PSCI SYSTEM_RESET): RAM
  * scrubbed and reloaded, a fresh vCPU and interrupt state, the same id, VMID,
  * stage-2 and capabilities; witnessed (PartitionReconstruct, flags 0xFF).
- * RVM_ERR_RESOURCE_LIMIT_EXCEEDED after RVM_PARTITION_RESETS_MAX resets, so a
+ * RVM_ERR_RESOURCE_LIMIT_EXCEEDED after RVM_VM_RESETS_MAX resets, so a
  * reset loop cannot fill the witness log; the caller then ends the partition.
  * The caller must re-enter its vCPU (rvm_vcpu_load) if it is the running one.
  */
-rvm_err_t rvm_partition_reset(rvm_partition_t *p);
+rvm_err_t rvm_vm_reset(rvm_vm_t *p);
 /* VTTBR_EL2 value of a partition. */
-uint64_t rvm_partition_vttbr(const rvm_partition_t *p);
+uint64_t rvm_vm_vttbr(const rvm_vm_t *p);
 /*
  * RVM_OK when every byte of [ipa, ipa + len) is mapped in the partition's
  * stage-2 (writable too when `write`), checked with the software walker, so
  * guest pointers are validated against exactly what the hardware would allow.
  */
-rvm_err_t rvm_partition_check(const rvm_partition_t *p, uint64_t ipa, uint64_t len, bool write);
-/* Copies from/to guest memory already validated with rvm_partition_check. */
-void rvm_partition_read(const rvm_partition_t *p, uint64_t ipa, void *dst, uint64_t len);
-void rvm_partition_write(const rvm_partition_t *p, uint64_t ipa, const void *src, uint64_t len);
+rvm_err_t rvm_vm_check(const rvm_vm_t *p, uint64_t ipa, uint64_t len, bool write);
+/* Copies from/to guest memory already validated with rvm_vm_check. */
+void rvm_vm_read(const rvm_vm_t *p, uint64_t ipa, void *dst, uint64_t len);
+void rvm_vm_write(const rvm_vm_t *p, uint64_t ipa, const void *src, uint64_t len);
 
 #endif
