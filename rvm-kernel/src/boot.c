@@ -32,6 +32,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "channel.h"
 #include "console.h"
 #include "cpu.h"
 #include "frames.h"
@@ -323,6 +324,10 @@ static rvm_err_t stage_work(void *c, rvm_boot_t *b, uint8_t stage, const void **
     }
     case RVM_BOOT_STAGE_FIRST_PARTITION:
         err = create_partitions();
+        if (err == RVM_OK) {
+            /* Channels join partitions, so they come once every partition exists. */
+            err = rvm_channel_setup(&caps);
+        }
         *data = ctx.image_digests;
         *len = rvm_vm_created() * sizeof ctx.image_digests[0];
         break;

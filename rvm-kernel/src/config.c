@@ -34,3 +34,18 @@ const rvm_config_partition_t *rvm_config_partitions(size_t *count)
     *count = sizeof table / sizeof table[0];
     return table;
 }
+
+#define CHANNEL_ENTRY(source, dest) { (source), (dest) },
+/* The last entry only keeps the array non-empty for images without channels. */
+static const rvm_config_channel_t channel_table[] = { RVM_GUEST_CHANNELS(CHANNEL_ENTRY){ 0, 0 } };
+
+const rvm_config_channel_t *rvm_config_channels(size_t *count)
+{
+    *count = sizeof channel_table / sizeof channel_table[0] - 1u;
+    return channel_table;
+}
+
+bool rvm_config_share_region(void)
+{
+    return RVM_GUEST_SHARE_REGION != 0;
+}

@@ -5,6 +5,7 @@
 #ifndef RVM_KERNEL_CONFIG_H
 #define RVM_KERNEL_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,5 +49,16 @@ static inline uint64_t rvm_config_image_len(const rvm_config_partition_t *cfg)
 
 /* The table, in creation (and first scheduling) order. */
 const rvm_config_partition_t *rvm_config_partitions(size_t *count);
+
+/* A one-directional IPC channel between two configured partitions (table indexes). */
+typedef struct rvm_config_channel {
+    uint32_t source;
+    uint32_t dest;
+} rvm_config_channel_t;
+
+/* The image's channels, created at boot. */
+const rvm_config_channel_t *rvm_config_channels(size_t *count);
+/* True when every partition of the image owns a region it may share (RVM_HC_SHARE_REGION_IPA). */
+bool rvm_config_share_region(void);
 
 #endif

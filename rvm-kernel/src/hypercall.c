@@ -17,6 +17,7 @@
 #include <rvm/witness_log.h>
 
 #include "audit.h"
+#include "channel.h"
 #include "console.h"
 #include "dispatch.h"
 #include "perf.h"
@@ -49,6 +50,7 @@ typedef enum call_kind {
     CALL_PSCI_CPU_OFF,
     CALL_PSCI_SYSTEM_OFF,
     CALL_PSCI_SYSTEM_RESET,
+    CALL_CHANNEL,
 } call_kind_t;
 
 /* A validated request: what invoke() needs and nothing it must still check. */
@@ -88,6 +90,12 @@ static call_kind_t classify(uint32_t fid)
         case RVM_HC_WITNESS_QUERY: return CALL_WITNESS_QUERY;
         case RVM_HC_CAP_GRANT: return CALL_CAP_GRANT;
         case RVM_HC_CAP_REVOKE: return CALL_CAP_REVOKE;
+        case RVM_HC_IPC_SEND:
+        case RVM_HC_IPC_RECV:
+        case RVM_HC_IPC_NOTIFY:
+        case RVM_HC_IPC_WAIT:
+        case RVM_HC_IPC_CHANNEL:
+        case RVM_HC_IPC_SEND_REGION: return CALL_CHANNEL;
         default: return CALL_UNKNOWN;
         }
     }
@@ -121,6 +129,9 @@ static rvm_rights_t self_right(call_kind_t kind, const rvm_trap_frame_t *f)
     case CALL_WITNESS_QUERY:
         /* With a log handle, that capability alone decides (decode_log_handle). */
         return f->x[3] == 0u ? RVM_RIGHT_READ : 0u;
+    case CALL_CHANNEL:
+        /* Listing its channel ends is about the caller; the others are authorised by the end they name. */
+        return (f->x[0] & VENDOR_CALL_MASK) == RVM_HC_IPC_CHANNEL ? RVM_RIGHT_READ : 0u;
     default:
         return 0u;
     }
@@ -206,6 +217,9 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_vm_t *caller, reque
     }
     case CALL_CAP_REVOKE:
         r->handle = handle_of(f->x[1]);
+        return RVM_OK;
+    case CALL_CHANNEL:
+        r->a3 = f->x[0] & VENDOR_CALL_MASK;
         return RVM_OK;
     case CALL_PSCI_FEATURES:
     case CALL_SMCCC_FEATURES:
@@ -294,6 +308,8 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_vm_t *caller, const request_t *r)
         set_result(f, err, count);
         return err;
     }
+    case CALL_CHANNEL:
+        return rvm_channel_call(f, caller, (uint32_t)r->a3);
     case CALL_SMCCC_VERSION:
         f->x[0] = SMCCC_VERSION_1_1;
         return 0;

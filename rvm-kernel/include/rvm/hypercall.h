@@ -55,7 +55,7 @@
 #include <stdint.h>
 
 #define RVM_HYPERCALL_ABI_VERSION_MAJOR 0u
-#define RVM_HYPERCALL_ABI_VERSION_MINOR 3u
+#define RVM_HYPERCALL_ABI_VERSION_MINOR 4u
 #define RVM_HYPERCALL_ABI_VERSION ((RVM_HYPERCALL_ABI_VERSION_MAJOR << 16) | RVM_HYPERCALL_ABI_VERSION_MINOR)
 
 /* Where every partition's RAM starts and its image is entered. */
@@ -72,6 +72,25 @@
                                        * [src, owned by the caller, with GRANT or GRANT_ONCE] */
 #define RVM_HC_CAP_REVOKE 0x11u       /* x1 = handle -> x1 = capabilities revoked [the handle owned by the caller,
                                        * or an ancestor of it owned by the caller with REVOKE] */
+#define RVM_HC_IPC_SEND 0x31u        /* x1 = send handle, x2 = buffer IPA, x3 = length (<= RVM_HC_IPC_INLINE_MAX),
+                                       * x4 = message type (16 bits) [the handle: CommEdge WRITE, owned by the
+                                       * caller, the channel's source]; a full channel answers
+                                       * RVM_ERR_RESOURCE_LIMIT_EXCEEDED (flow control: not a refusal) */
+#define RVM_HC_IPC_RECV 0x32u        /* x1 = receive handle, x2 = buffer IPA, x3 = capacity (>=
+                                       * RVM_HC_IPC_INLINE_MAX) -> x2 = RVM_HC_IPC_GOT | kind << 16 | type when a
+                                       * message was taken (else 0), x1 = its length, or for a region message
+                                       * the IPA where the region is now mapped read-only
+                                       * (RVM_HC_SHARE_REGION_BYTES long), x3 = the sender's badge [CommEdge READ,
+                                       * owned by the caller, the channel's destination] */
+#define RVM_HC_IPC_NOTIFY 0x33u      /* x1 = send handle, x2 = mask: sets those bits of the channel's word [WRITE] */
+#define RVM_HC_IPC_WAIT 0x34u        /* x1 = receive handle, x2 = mask -> x1 = those bits that were set, now
+                                       * cleared; never blocks [READ] */
+#define RVM_HC_IPC_CHANNEL 0x35u     /* x1 = n -> x1 = handle of the caller's n-th channel end, x2 = peer
+                                       * partition id, x3 = 0 send end / 1 receive end; RVM_ERR_NOT_FOUND past the
+                                       * last (RVM allocation) [self READ] */
+#define RVM_HC_IPC_SEND_REGION 0x36u /* x1 = send handle, x2 = message type: shares the caller's region
+                                       * (RVM_HC_SHARE_REGION_IPA) read-only with the receiver, zero-copy (RVM
+                                       * allocation) [as IPC_SEND] */
 #define RVM_HC_WITNESS_QUERY 0x50u    /* x1 = buffer IPA, x2 = capacity in 64-byte records, x3 = WitnessLog handle
                                        * or 0 -> x1 = records copied, newest last [x3 != 0: that WitnessLog
                                        * capability, owned by the caller, with READ: every record is seen;
@@ -82,6 +101,21 @@
                                        * [self WRITE] */
 
 #define RVM_HC_CONSOLE_MAX 256u
+/* IPC (since ABI 0.4): channels come from the image's configuration; RVM_HC_IPC_CHANNEL lists a partition's. */
+#define RVM_HC_IPC_INLINE_MAX 48u
+#define RVM_HC_IPC_GOT (UINT64_C(1) << 31)
+/* Status of IPC_SEND on a full channel (rvm/err.h: RVM_ERR_RESOURCE_LIMIT_EXCEEDED): retry after the receiver ran. */
+#define RVM_HC_IPC_FULL (-32)
+#define RVM_HC_IPC_KIND_INLINE 0u
+#define RVM_HC_IPC_KIND_REGION 1u
+/*
+ * A partition of an image with channels owns one region it may share: RAM at
+ * RVM_HC_SHARE_REGION_IPA. A region received from partition `p` is mapped
+ * read-only at RVM_HC_SHARE_WINDOW_IPA + p * RVM_HC_SHARE_REGION_BYTES.
+ */
+#define RVM_HC_SHARE_REGION_IPA 0x50000000u
+#define RVM_HC_SHARE_REGION_BYTES 0x200000u
+#define RVM_HC_SHARE_WINDOW_IPA 0x60000000u
 /* Refusals per partition that are witnessed (see above). */
 #define RVM_HC_REFUSALS_WITNESSED 16u
 

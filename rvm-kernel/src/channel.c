@@ -1,0 +1,300 @@
+/* IPC between partitions (see channel.h). */
+#include "channel.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <rvm/hypercall.h>
+#include <rvm/ipc.h>
+#include <rvm/partition.h>
+#include <rvm/rights.h>
+#include <rvm/vcpu.h>
+
+#include "audit.h"
+#include "config.h"
+#include "frames.h"
+
+typedef struct channel_end {
+    rvm_cap_handle_t handle;
+    rvm_edge_id_t edge;
+    uint32_t owner;
+    uint32_t peer;
+    uint8_t receive; /* 0: send end, 1: receive end */
+} channel_end_t;
+
+static rvm_partmgr_t parts;
+static rvm_ipc_t ipc;
+static channel_end_t ends[RVM_CHANNEL_ENDS_MAX];
+static uint32_t end_count;
+static bool active;
+static rvm_phys_addr_t region_pa[RVM_VM_MAX + 1u];
+
+static void flush_vmid(void *ctx, uint16_t vmid)
+{
+    (void)ctx;
+    rvm_arch_s2_flush_vmid(vmid);
+}
+
+static uint64_t share_ipa(rvm_partition_id_t owner)
+{
+    return RVM_HC_SHARE_WINDOW_IPA + (uint64_t)owner * RVM_HC_SHARE_REGION_BYTES;
+}
+
+/* The region id is its owner's partition id: one region each. */
+static rvm_err_t share(void *ctx, rvm_partition_id_t receiver, const rvm_region_desc_t *region)
+{
+    (void)ctx;
+    rvm_vm_t *to = rvm_vm_get(receiver);
+    if (to == NULL || region->id == 0u || region->id > RVM_VM_MAX) {
+        return RVM_ERR_PARTITION_NOT_FOUND;
+    }
+    /* Read-only and never executable in the receiver, whatever the owner may do with it. */
+    return rvm_s2_map(&to->s2, rvm_gpa(share_ipa((rvm_partition_id_t)region->id)), region_pa[region->id],
+                      RVM_HC_SHARE_REGION_BYTES, 0);
+}
+
+static void unshare(void *ctx, rvm_partition_id_t receiver, const rvm_region_desc_t *region)
+{
+    (void)ctx;
+    rvm_vm_t *to = rvm_vm_get(receiver);
+    if (to != NULL && to->state == RVM_VM_RUNNABLE) {
+        (void)rvm_s2_unmap(&to->s2, rvm_gpa(share_ipa((rvm_partition_id_t)region->id)), RVM_HC_SHARE_REGION_BYTES);
+    }
+}
+
+static rvm_err_t add_region(rvm_vm_t *p)
+{
+    rvm_err_t err = rvm_frames_alloc(RVM_HC_SHARE_REGION_BYTES, &region_pa[p->id]);
+    if (err == RVM_OK) {
+        err = rvm_s2_map(&p->s2, rvm_gpa(RVM_HC_SHARE_REGION_IPA), region_pa[p->id], RVM_HC_SHARE_REGION_BYTES,
+                         RVM_S2_ATTR_WRITE);
+    }
+    if (err == RVM_OK) {
+        const rvm_region_desc_t desc = { p->id, RVM_HC_SHARE_REGION_IPA, RVM_HC_SHARE_REGION_BYTES >> 12,
+                                         RVM_REGION_READ | RVM_REGION_WRITE };
+        err = rvm_part_region_add(&parts, p->id, &desc);
+    }
+    return err;
+}
+
+static rvm_err_t add_end(rvm_cap_handle_t h, rvm_edge_id_t edge, uint32_t owner, uint32_t peer, uint8_t receive)
+{
+    if (end_count == RVM_CHANNEL_ENDS_MAX) {
+        return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
+    }
+    ends[end_count++] = (channel_end_t){ h, edge, owner, peer, receive };
+    return RVM_OK;
+}
+
+rvm_err_t rvm_channel_setup(rvm_cap_manager_t *caps)
+{
+    size_t count = 0;
+    const rvm_config_channel_t *cfg = rvm_config_channels(&count);
+    if (count == 0u && !rvm_config_share_region()) {
+        return RVM_OK;
+    }
+    rvm_err_t err = rvm_part_init(&parts, rvm_audit_log(), flush_vmid, NULL);
+    for (uint32_t i = 0; i < rvm_vm_created() && err == RVM_OK; i++) {
+        rvm_vm_t *p = rvm_vm_slot(i);
+        rvm_partition_id_t id = 0;
+        err = rvm_part_create(&parts, RVM_PARTITION_TYPE_AGENT, 1, 0, &id);
+        if (err == RVM_OK && id != p->id) {
+            err = RVM_ERR_INTERNAL_ERROR;
+        }
+        if (err == RVM_OK) {
+            err = rvm_part_transition(&parts, id, RVM_PARTITION_RUNNING);
+        }
+        if (err == RVM_OK && rvm_config_share_region()) {
+            err = add_region(p);
+        }
+    }
+    const rvm_ipc_ops_t ops = { share, unshare, NULL };
+    if (err == RVM_OK) {
+        err = rvm_ipc_init(&ipc, &parts, caps, rvm_audit_log(), &ops);
+    }
+    for (size_t i = 0; i < count && err == RVM_OK; i++) {
+        uint32_t from = cfg[i].source + 1u;
+        uint32_t to = cfg[i].dest + 1u;
+        rvm_edge_id_t edge = 0;
+        rvm_cap_handle_t send_end = RVM_CAP_HANDLE_NULL;
+        rvm_cap_handle_t recv_end = RVM_CAP_HANDLE_NULL;
+        /* The badge names the sender: the receiver learns who wrote, and the sender cannot choose it. */
+        err = rvm_ipc_create(&ipc, from, to, from, &edge, &send_end, &recv_end);
+        if (err == RVM_OK) {
+            err = add_end(send_end, edge, from, to, 0);
+        }
+        if (err == RVM_OK) {
+            err = add_end(recv_end, edge, to, from, 1);
+        }
+    }
+    active = err == RVM_OK;
+    return err;
+}
+
+static uint64_t raw_handle(rvm_cap_handle_t h)
+{
+    return ((uint64_t)h.index << 32) | h.generation;
+}
+
+/* The channel end `raw` names, if it is one of the caller's: the edge comes from the kernel, never the caller. */
+static const channel_end_t *end_of(const rvm_vm_t *caller, uint64_t raw, uint8_t receive)
+{
+    for (uint32_t i = 0; i < end_count; i++) {
+        if (ends[i].owner == caller->id && ends[i].receive == receive && raw_handle(ends[i].handle) == raw) {
+            return &ends[i];
+        }
+    }
+    return NULL;
+}
+
+static void set(rvm_trap_frame_t *f, int64_t status, uint64_t r1, uint64_t r2, uint64_t r3)
+{
+    f->x[0] = (uint64_t)status;
+    f->x[1] = r1;
+    f->x[2] = r2;
+    f->x[3] = r3;
+}
+
+static rvm_cap_handle_t handle_of(uint64_t v)
+{
+    return (rvm_cap_handle_t){ (uint32_t)(v >> 32), (uint32_t)v };
+}
+
+static int64_t send(rvm_trap_frame_t *f, const rvm_vm_t *caller)
+{
+    const channel_end_t *e = end_of(caller, f->x[1], 0);
+    uint64_t ipa = f->x[2];
+    uint64_t len = f->x[3];
+    if (len > RVM_HC_IPC_INLINE_MAX || f->x[4] > UINT16_MAX) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    rvm_err_t err = rvm_vm_check(caller, ipa, len, false);
+    if (err != RVM_OK) {
+        return err;
+    }
+    uint8_t buf[RVM_HC_IPC_INLINE_MAX];
+    rvm_vm_read(caller, ipa, buf, len);
+    /* A handle that is no end of the caller's still goes to the library, which answers with the capability error. */
+    err = rvm_ipc_send(&ipc, e != NULL ? e->edge : 0u, caller->id, handle_of(f->x[1]), (uint16_t)f->x[4], buf,
+                       (uint16_t)len);
+    set(f, err, 0, 0, 0);
+    return err == RVM_ERR_RESOURCE_LIMIT_EXCEEDED ? 0 : err;
+}
+
+static int64_t send_region(rvm_trap_frame_t *f, const rvm_vm_t *caller)
+{
+    const channel_end_t *e = end_of(caller, f->x[1], 0);
+    if (f->x[2] > UINT16_MAX) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    rvm_err_t err = rvm_ipc_send_region(&ipc, e != NULL ? e->edge : 0u, caller->id, handle_of(f->x[1]),
+                                        (uint16_t)f->x[2], caller->id);
+    set(f, err, 0, 0, 0);
+    return err == RVM_ERR_RESOURCE_LIMIT_EXCEEDED ? 0 : err;
+}
+
+static int64_t recv(rvm_trap_frame_t *f, const rvm_vm_t *caller)
+{
+    const channel_end_t *e = end_of(caller, f->x[1], 1);
+    uint64_t ipa = f->x[2];
+    if (f->x[3] < RVM_HC_IPC_INLINE_MAX) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    rvm_err_t err = rvm_vm_check(caller, ipa, RVM_HC_IPC_INLINE_MAX, true);
+    if (err != RVM_OK) {
+        return err;
+    }
+    rvm_ipc_msg_t msg;
+    bool got = false;
+    err = rvm_ipc_recv(&ipc, e != NULL ? e->edge : 0u, caller->id, handle_of(f->x[1]), &msg, &got);
+    if (err != RVM_OK || !got) {
+        set(f, err, 0, 0, 0);
+        return err;
+    }
+    uint64_t info = RVM_HC_IPC_GOT | ((uint64_t)msg.kind << 16) | msg.msg_type;
+    if (msg.kind == RVM_IPC_REGION) {
+        set(f, 0, share_ipa((rvm_partition_id_t)msg.region.id), info, msg.badge);
+        return 0;
+    }
+    rvm_vm_write(caller, ipa, msg.payload, msg.payload_len);
+    set(f, 0, msg.payload_len, info, msg.badge);
+    return 0;
+}
+
+static int64_t notify_or_wait(rvm_trap_frame_t *f, const rvm_vm_t *caller, bool wait)
+{
+    const channel_end_t *e = end_of(caller, f->x[1], wait ? 1 : 0);
+    rvm_edge_id_t edge = e != NULL ? e->edge : 0u;
+    uint64_t bits = 0;
+    rvm_err_t err = wait ? rvm_ipc_wait(&ipc, edge, caller->id, handle_of(f->x[1]), f->x[2], &bits)
+                         : rvm_ipc_notify(&ipc, edge, caller->id, handle_of(f->x[1]), f->x[2]);
+    set(f, err, bits, 0, 0);
+    return err;
+}
+
+static int64_t list(rvm_trap_frame_t *f, const rvm_vm_t *caller)
+{
+    uint64_t n = f->x[1];
+    for (uint32_t i = 0; i < end_count; i++) {
+        if (ends[i].owner != caller->id) {
+            continue;
+        }
+        if (n == 0u) {
+            set(f, 0, raw_handle(ends[i].handle), ends[i].peer, ends[i].receive);
+            return 0;
+        }
+        n--;
+    }
+    return RVM_ERR_NOT_FOUND;
+}
+
+static int64_t dispatch(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call)
+{
+    if (!active) {
+        return RVM_ERR_NOT_FOUND;
+    }
+    switch (call) {
+    case RVM_HC_IPC_SEND:
+        return send(f, caller);
+    case RVM_HC_IPC_SEND_REGION:
+        return send_region(f, caller);
+    case RVM_HC_IPC_RECV:
+        return recv(f, caller);
+    case RVM_HC_IPC_NOTIFY:
+        return notify_or_wait(f, caller, false);
+    case RVM_HC_IPC_WAIT:
+        return notify_or_wait(f, caller, true);
+    case RVM_HC_IPC_CHANNEL:
+        return list(f, caller);
+    default:
+        return RVM_HC_NOT_SUPPORTED;
+    }
+}
+
+int64_t rvm_channel_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call)
+{
+    int64_t status = dispatch(f, caller, call);
+    if (status < 0) {
+        set(f, status, 0, 0, 0);
+    }
+    return status;
+}
+
+void rvm_channel_release(rvm_vm_t *p)
+{
+    if (!active) {
+        return;
+    }
+    /* Receivers lose their mappings of its region before the region's frames can go anywhere else. */
+    (void)rvm_ipc_release_partition(&ipc, p->id);
+    for (uint32_t i = 0; i < end_count; i++) {
+        if (ends[i].owner == p->id || ends[i].peer == p->id) {
+            ends[i].owner = 0;
+        }
+    }
+    if (region_pa[p->id].bits != 0u) {
+        (void)rvm_frames_free(region_pa[p->id], RVM_HC_SHARE_REGION_BYTES);
+        region_pa[p->id] = (rvm_phys_addr_t){ 0 };
+    }
+    (void)rvm_part_transition(&parts, p->id, RVM_PARTITION_DESTROYED);
+}
