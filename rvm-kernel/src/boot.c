@@ -36,6 +36,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "frames.h"
+#include "hibernation.h"
 #include "hypercall.h"
 #include "image.h"
 #include "lock.h"
@@ -250,6 +251,7 @@ static rvm_err_t create_objects(void)
     }
     rvm_vm_setup(&caps, rvm_arch_parange());
     rvm_hypercall_setup(&caps);
+    rvm_hibernation_setup(&caps);
     return err;
 }
 

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <rvm/device_lease.h>
 #include <rvm/hypercall.h>
 #include <rvm/ipc.h>
 #include <rvm/partition.h>
@@ -24,6 +25,8 @@ typedef struct channel_end {
 
 static rvm_partmgr_t parts;
 static rvm_ipc_t ipc;
+/* No device is leasable on this platform yet: the table stays empty, and hibernation checks it. */
+static rvm_lease_table_t leases;
 static channel_end_t ends[RVM_CHANNEL_ENDS_MAX];
 static uint32_t end_count;
 static bool active;
@@ -60,6 +63,23 @@ static void unshare(void *ctx, rvm_partition_id_t receiver, const rvm_region_des
     if (to != NULL && to->state == RVM_VM_RUNNABLE) {
         (void)rvm_s2_unmap(&to->s2, rvm_gpa(share_ipa((rvm_partition_id_t)region->id)), RVM_HC_SHARE_REGION_BYTES);
     }
+}
+
+static rvm_err_t map_lease(void *ctx, rvm_partition_id_t part, uint64_t base, uint64_t size)
+{
+    (void)ctx;
+    (void)part;
+    (void)base;
+    (void)size;
+    return RVM_ERR_UNSUPPORTED;
+}
+
+static void unmap_lease(void *ctx, rvm_partition_id_t part, uint64_t base, uint64_t size)
+{
+    (void)ctx;
+    (void)part;
+    (void)base;
+    (void)size;
 }
 
 static rvm_err_t add_region(rvm_vm_t *p)
@@ -111,6 +131,10 @@ rvm_err_t rvm_channel_setup(rvm_cap_manager_t *caps)
     const rvm_ipc_ops_t ops = { share, unshare, NULL };
     if (err == RVM_OK) {
         err = rvm_ipc_init(&ipc, &parts, caps, rvm_audit_log(), &ops);
+    }
+    const rvm_lease_ops_t lease_ops = { map_lease, unmap_lease, NULL };
+    if (err == RVM_OK) {
+        err = rvm_lease_init(&leases, &parts, caps, rvm_audit_log(), &lease_ops);
     }
     for (size_t i = 0; i < count && err == RVM_OK; i++) {
         uint32_t from = cfg[i].source + 1u;
@@ -297,4 +321,14 @@ void rvm_channel_release(rvm_vm_t *p)
         region_pa[p->id] = (rvm_phys_addr_t){ 0 };
     }
     (void)rvm_part_transition(&parts, p->id, RVM_PARTITION_DESTROYED);
+}
+
+rvm_partmgr_t *rvm_channel_partmgr(void)
+{
+    return active ? &parts : NULL;
+}
+
+const rvm_lease_table_t *rvm_channel_leases(void)
+{
+    return active ? &leases : NULL;
 }

@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include <rvm/cap_manager.h>
+#include <rvm/device_lease.h>
+#include <rvm/partition.h>
 #include <rvm/err.h>
 #include <rvm/trap_frame.h>
 
@@ -26,5 +28,8 @@ rvm_err_t rvm_channel_setup(rvm_cap_manager_t *caps);
 int64_t rvm_channel_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call);
 /* `p` is ending: its channels are destroyed (shares unmapped first) and its region freed. */
 void rvm_channel_release(rvm_vm_t *p);
+/* The coherence-domain records and the (empty) lease table of an image with channels; NULL otherwise. */
+rvm_partmgr_t *rvm_channel_partmgr(void);
+const rvm_lease_table_t *rvm_channel_leases(void);
 
 #endif

@@ -126,15 +126,32 @@ static void wake(const sched_cpu_t *c, bool all)
     }
 }
 
-/* The partition the scheduler picks for this CPU now, or NULL when its queue is empty. */
+/*
+ * The partition the scheduler picks for this CPU now, or NULL when its queue
+ * is empty. One that stopped being runnable while queued (hibernated) leaves
+ * the queue here.
+ */
 static rvm_vm_t *pick(void)
 {
-    rvm_partition_id_t prev = 0;
-    rvm_partition_id_t next = 0;
-    if (rvm_sched_pick_next(&sched, this_cpu(), &prev, &next) != RVM_OK) {
-        return NULL;
+    for (uint32_t tries = 0; tries <= RVM_VM_MAX; tries++) {
+        rvm_partition_id_t prev = 0;
+        rvm_partition_id_t next = 0;
+        if (rvm_sched_pick_next(&sched, this_cpu(), &prev, &next) != RVM_OK) {
+            return NULL;
+        }
+        rvm_vm_t *p = rvm_vm_get(next);
+        if (p != NULL && p->state == RVM_VM_RUNNABLE) {
+            return p;
+        }
+        (void)rvm_sched_release(&sched, this_cpu(), &prev);
     }
-    return rvm_vm_get(next);
+    return NULL;
+}
+
+void rvm_dispatch_resume(rvm_vm_t *p)
+{
+    p->waiting = false;
+    enqueue(p);
 }
 
 static void switch_to(sched_cpu_t *c, rvm_vm_t *next, rvm_trap_frame_t *f)
@@ -210,6 +227,18 @@ void rvm_dispatch_fp_claim(void)
     }
     rvm_arch_fpsimd_restore(&c->current->fp);
     c->fp_owner = c->current;
+}
+
+void rvm_dispatch_fp_park(rvm_vm_t *p)
+{
+    sched_cpu_t *c = here();
+    if (p != c->fp_owner) {
+        return;
+    }
+    rvm_arch_fpsimd_trap(false);
+    rvm_arch_fpsimd_save(&p->fp);
+    rvm_arch_fpsimd_trap(true);
+    c->fp_owner = NULL;
 }
 
 void rvm_dispatch_fp_release(const rvm_vm_t *p)

@@ -38,6 +38,10 @@ void rvm_dispatch_wait(rvm_trap_frame_t *f);
  * partition's and makes it the owner, so the instruction runs again untrapped.
  */
 void rvm_dispatch_fp_claim(void);
+/* `p` leaves the CPU for a while (hibernation): if it owns this CPU's FP/SIMD registers they are saved into it. */
+void rvm_dispatch_fp_park(rvm_vm_t *p);
+/* `p` is runnable again (reconstructed): it joins its CPU's queue. */
+void rvm_dispatch_resume(rvm_vm_t *p);
 /* `p` is ending: if it owns the FP/SIMD registers they are zeroed and owned by nobody, so none of it leaks. */
 void rvm_dispatch_fp_release(const rvm_vm_t *p);
 /* The current partition has stopped: loads the next runnable one into `f`, or shuts down when none is left. */

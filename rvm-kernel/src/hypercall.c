@@ -20,6 +20,7 @@
 #include "channel.h"
 #include "console.h"
 #include "dispatch.h"
+#include "hibernation.h"
 #include "perf.h"
 #include "virq.h"
 
@@ -51,6 +52,7 @@ typedef enum call_kind {
     CALL_PSCI_SYSTEM_OFF,
     CALL_PSCI_SYSTEM_RESET,
     CALL_CHANNEL,
+    CALL_HIBERNATION,
 } call_kind_t;
 
 /* A validated request: what invoke() needs and nothing it must still check. */
@@ -96,6 +98,8 @@ static call_kind_t classify(uint32_t fid)
         case RVM_HC_IPC_WAIT:
         case RVM_HC_IPC_CHANNEL:
         case RVM_HC_IPC_SEND_REGION: return CALL_CHANNEL;
+        case RVM_HC_HIBERNATE:
+        case RVM_HC_RECONSTRUCT: return CALL_HIBERNATION;
         default: return CALL_UNKNOWN;
         }
     }
@@ -219,6 +223,7 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_vm_t *caller, reque
         r->handle = handle_of(f->x[1]);
         return RVM_OK;
     case CALL_CHANNEL:
+    case CALL_HIBERNATION:
         r->a3 = f->x[0] & VENDOR_CALL_MASK;
         return RVM_OK;
     case CALL_PSCI_FEATURES:
@@ -310,6 +315,8 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_vm_t *caller, const request_t *r)
     }
     case CALL_CHANNEL:
         return rvm_channel_call(f, caller, (uint32_t)r->a3);
+    case CALL_HIBERNATION:
+        return rvm_hibernation_call(f, caller, (uint32_t)r->a3);
     case CALL_SMCCC_VERSION:
         f->x[0] = SMCCC_VERSION_1_1;
         return 0;

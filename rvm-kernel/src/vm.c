@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "channel.h"
+#include "hibernation.h"
 #include "frames.h"
 #include "dispatch.h"
 
@@ -286,6 +287,7 @@ void rvm_vm_stop(rvm_vm_t *p, bool fault, uint64_t code)
     rvm_s2_destroy(&p->s2);
     (void)rvm_frames_free(p->ram_pa, p->ram_bytes);
     rvm_channel_release(p);
+    rvm_hibernation_release(p);
     vmid_free(p->vmid);
     rvm_dispatch_fp_release(p);
 }

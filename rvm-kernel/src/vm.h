@@ -28,6 +28,7 @@ typedef enum rvm_vm_state {
     RVM_VM_FREE = 0,
     RVM_VM_RUNNABLE,
     RVM_VM_STOPPED,
+    RVM_VM_HIBERNATED, /* RAM compressed into a checkpoint and freed; brought back by reconstruction */
 } rvm_vm_state_t;
 
 typedef struct rvm_vm {

@@ -67,6 +67,15 @@
 /* Call numbers: the spec's §15.5 table, plus RVM allocations in the matching nibble; [needs] the capability. */
 #define RVM_HC_VERSION 0x00u          /* -> x1 = RVM_HYPERCALL_ABI_VERSION [self READ] */
 #define RVM_HC_SELF_ID 0x09u          /* -> x1 = the caller's partition id (RVM allocation) [self READ] */
+#define RVM_HC_HIBERNATE 0x07u       /* x1 = handle of a Partition capability naming another partition, x2 = buffer
+                                       * IPA, x3 = its size (>= RVM_HC_RECEIPT_MAX) -> x1 = receipt bytes written:
+                                       * the partition's RAM is compressed into a witnessed checkpoint and freed
+                                       * [the handle: WRITE, owned by the caller; the target on the caller's CPU,
+                                       * not running, holding no lease, in an image with channels] */
+#define RVM_HC_RECONSTRUCT 0x08u     /* x1 = the same handle, x2 = receipt IPA, x3 = its length: verified against
+                                       * its digest and the one kept at hibernation, the checkpoint against the
+                                       * witness chain, then RAM restored and the partition runnable again;
+                                       * RVM_ERR_CHECKPOINT_CORRUPTED (-30) for a altered receipt [as HIBERNATE] */
 #define RVM_HC_EXIT 0x0Au             /* x1 = exit code; does not return (RVM allocation) [none] */
 #define RVM_HC_CAP_GRANT 0x10u        /* x1 = src handle, x2 = rights, x3 = target pid, x4 = badge -> x1 = handle
                                        * [src, owned by the caller, with GRANT or GRANT_ONCE] */
@@ -116,6 +125,8 @@
 #define RVM_HC_SHARE_REGION_IPA 0x50000000u
 #define RVM_HC_SHARE_REGION_BYTES 0x200000u
 #define RVM_HC_SHARE_WINDOW_IPA 0x60000000u
+/* Bytes a hibernation receipt can take (since ABI 0.4); its contents are the kernel's, checked on the way back. */
+#define RVM_HC_RECEIPT_MAX 1024u
 /* Refusals per partition that are witnessed (see above). */
 #define RVM_HC_REFUSALS_WITNESSED 16u
 
