@@ -47,6 +47,7 @@ static const char *const err_names[] = {
     ERR_NAME(RVM_ERR_MALFORMED_INPUT),
     ERR_NAME(RVM_ERR_BUFFER_TOO_SMALL),
     ERR_NAME(RVM_ERR_NOT_FOUND),
+    ERR_NAME(RVM_ERR_DEVICE_TIMEOUT),
 };
 
 _Static_assert(sizeof err_names / sizeof err_names[0] == (unsigned)-RVM_ERR_MIN + 1u,

@@ -27,6 +27,7 @@ START_TEST(err_codes_match_spec_and_have_names)
     ck_assert_str_eq(rvm_err_name(RVM_OK), "RVM_OK");
     ck_assert_str_eq(rvm_err_name(RVM_ERR_STALE_CAPABILITY), "RVM_ERR_STALE_CAPABILITY");
     ck_assert_str_eq(rvm_err_name(RVM_ERR_NOT_FOUND), "RVM_ERR_NOT_FOUND");
+    ck_assert_str_eq(rvm_err_name(RVM_ERR_DEVICE_TIMEOUT), "RVM_ERR_DEVICE_TIMEOUT");
     for (int e = RVM_ERR_MIN; e <= 0; e++) {
         const char *n = rvm_err_name((rvm_err_t)e);
         ck_assert_ptr_nonnull(n);

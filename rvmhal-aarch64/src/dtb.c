@@ -360,6 +360,7 @@ enum compat_bit {
     COMPAT_GICV3 = 1u << 2,
     COMPAT_TIMER = 1u << 3,
     COMPAT_PSCI = 1u << 4,
+    COMPAT_CFI_FLASH = 1u << 5,
 };
 
 typedef struct frame {
@@ -378,6 +379,8 @@ typedef struct node_props {
     uint32_t method_len;
     const uint8_t *bootargs;
     uint32_t bootargs_len;
+    const uint8_t *bank_width;
+    uint32_t bank_width_len;
     uint32_t compat;
     bool disabled;
 } node_props_t;
@@ -398,6 +401,9 @@ static uint32_t compat_bit_of(const uint8_t *s, uint32_t n)
     }
     if (bytes_eq(s, n, "arm,psci") || bytes_eq(s, n, "arm,psci-0.2") || bytes_eq(s, n, "arm,psci-1.0")) {
         return COMPAT_PSCI;
+    }
+    if (bytes_eq(s, n, "cfi-flash")) {
+        return COMPAT_CFI_FLASH;
     }
     return 0;
 }
@@ -452,6 +458,9 @@ static rvm_err_t note_prop(const token_t *t, frame_t *self, node_props_t *p)
     } else if (bytes_eq(t->name, t->name_len, "bootargs")) {
         p->bootargs = t->value;
         p->bootargs_len = t->len;
+    } else if (bytes_eq(t->name, t->name_len, "bank-width")) {
+        p->bank_width = t->value;
+        p->bank_width_len = t->len;
     }
     return RVM_OK;
 }
@@ -625,6 +634,35 @@ static rvm_err_t take_psci(const node_props_t *p, rvm_dtb_platform_t *out)
     return RVM_OK;
 }
 
+/* Flash banks: every reg entry, and the bus width the driver must access them with. */
+static rvm_err_t take_flash(const node_props_t *p, const frame_t *parent, rvm_dtb_platform_t *out)
+{
+    uint32_t n;
+    rvm_err_t err = reg_count(p, parent, &n);
+    if (err != RVM_OK) {
+        return err;
+    }
+    if (n > RVM_DTB_MAX_FLASH_BANKS) {
+        return RVM_ERR_BUFFER_TOO_SMALL;
+    }
+    uint32_t width = 0;
+    if (p->bank_width != NULL) {
+        if (p->bank_width_len != 4u) {
+            return RVM_ERR_MALFORMED_INPUT;
+        }
+        width = rvm_be32_load(p->bank_width);
+        if (width != 1u && width != 2u && width != 4u && width != 8u) {
+            return RVM_ERR_MALFORMED_INPUT;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        out->flash[i] = reg_entry(p, parent, i);
+    }
+    out->flash_count = n;
+    out->flash_bank_width = width;
+    return RVM_OK;
+}
+
 /* Devices found by compatible, anywhere in the tree; the first enabled one of each kind is kept. */
 static rvm_err_t take_devices(const node_props_t *p, const frame_t *parent, rvm_dtb_platform_t *out)
 {
@@ -642,6 +680,8 @@ static rvm_err_t take_devices(const node_props_t *p, const frame_t *parent, rvm_
         err = take_timer(p, out);
     } else if ((p->compat & COMPAT_PSCI) != 0 && out->psci_method == RVM_DTB_PSCI_NONE) {
         err = take_psci(p, out);
+    } else if ((p->compat & COMPAT_CFI_FLASH) != 0 && out->flash_count == 0) {
+        err = take_flash(p, parent, out);
     }
     return err;
 }

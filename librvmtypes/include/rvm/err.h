@@ -53,10 +53,11 @@ typedef enum rvm_err {
     RVM_ERR_MALFORMED_INPUT = -40,     /* hostile or corrupt encoded input */
     RVM_ERR_BUFFER_TOO_SMALL = -41,    /* caller's output buffer cannot hold the result */
     RVM_ERR_NOT_FOUND = -42,           /* generic lookup miss where no specific code applies */
+    RVM_ERR_DEVICE_TIMEOUT = -43,      /* a device did not finish an operation within its time limit */
 } rvm_err_t;
 
 /* Lowest (most negative) code; every value in [RVM_ERR_MIN, 0] is defined. */
-#define RVM_ERR_MIN RVM_ERR_NOT_FOUND
+#define RVM_ERR_MIN RVM_ERR_DEVICE_TIMEOUT
 
 /* Symbolic name of an error code ("RVM_OK", "RVM_ERR_..."); "RVM_ERR_UNKNOWN" for values outside the enum. */
 const char *rvm_err_name(rvm_err_t err);

@@ -21,6 +21,8 @@
 /* Memory ranges and CPUs rvm_dtb_read_platform can record. */
 #define RVM_DTB_MAX_MEMORY_RANGES 16u
 #define RVM_DTB_MAX_CPUS 64u
+/* Banks (reg entries) of the "cfi-flash" node rvm_dtb_read_platform can record; QEMU virt has two. */
+#define RVM_DTB_MAX_FLASH_BANKS 4u
 
 /* A validated blob; fields are private to the reader. */
 typedef struct rvm_dtb {
@@ -81,6 +83,9 @@ typedef struct rvm_dtb_platform {
     bool timer_present;                  /* "arm,armv8-timer" */
     uint32_t timer_intid[RVM_DTB_TIMER_COUNT];
     rvm_dtb_psci_method_t psci_method;   /* "arm,psci*" node's method */
+    uint32_t flash_count;                /* reg entries of the first "cfi-flash" node, in order; 0 when none */
+    rvm_dtb_region_t flash[RVM_DTB_MAX_FLASH_BANKS];
+    uint32_t flash_bank_width;           /* its "bank-width" in bytes (1, 2, 4 or 8); 0 when the node has none */
     const char *bootargs;                /* /chosen bootargs inside the blob, NUL-terminated; NULL when absent */
     uint32_t bootargs_len;               /* without the NUL */
 } rvm_dtb_platform_t;

@@ -242,6 +242,19 @@ static void compare_with_libfdt(const void *fdt, const rvm_dtb_platform_t *p)
     ck_assert_ptr_nonnull(method);
     ck_assert_int_eq(p->psci_method, strcmp(method, "smc") == 0 ? RVM_DTB_PSCI_SMC : RVM_DTB_PSCI_HVC);
 
+    int flash = fdt_node_offset_by_compatible(fdt, -1, "cfi-flash");
+    if (flash >= 0) {
+        ck_assert_uint_eq(p->flash_count, (uint32_t)fdt_reg_count(fdt, flash));
+        for (uint32_t i = 0; i < p->flash_count; i++) {
+            assert_region(p->flash[i], fdt_reg(fdt, flash, (int)i));
+        }
+        int wlen = 0;
+        const fdt32_t *width = fdt_getprop(fdt, flash, "bank-width", &wlen);
+        ck_assert_uint_eq(p->flash_bank_width, width != NULL ? fdt32_to_cpu(*width) : 0);
+    } else {
+        ck_assert_uint_eq(p->flash_count, 0);
+    }
+
     int blen = 0;
     int chosen = fdt_path_offset(fdt, "/chosen");
     const char *bootargs = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", &blen) : NULL;
@@ -291,6 +304,13 @@ START_TEST(qemu_platform_matches_libfdt)
     ck_assert_uint_eq(p.timer_intid[RVM_DTB_TIMER_HYP_PHYS], 26);
     ck_assert_int_eq(p.psci_method, RVM_DTB_PSCI_SMC);
     ck_assert_ptr_null(p.bootargs);
+    /* Two 64 MiB CFI banks (firmware, then -drive if=pflash,unit=1), 32 bits wide, with or without a drive. */
+    ck_assert_uint_eq(p.flash_count, 2);
+    ck_assert_uint_eq(p.flash[0].base, 0);
+    ck_assert_uint_eq(p.flash[0].size, 64u << 20);
+    ck_assert_uint_eq(p.flash[1].base, 0x04000000u);
+    ck_assert_uint_eq(p.flash[1].size, 64u << 20);
+    ck_assert_uint_eq(p.flash_bank_width, 4);
 }
 END_TEST
 
@@ -413,6 +433,77 @@ START_TEST(disabled_devices_and_hvc)
     ck_assert(p.uart_present);
     ck_assert_int_eq(fdt_setprop_string(fdt, psci, "method", "svc"), 0);
     ck_assert_int_eq(read_platform(fdt, &p), RVM_ERR_MALFORMED_INPUT);
+    free(fdt);
+}
+END_TEST
+
+START_TEST(flash_banks)
+{
+    void *fdt = editable(4096);
+    int flash = fdt_node_offset_by_compatible(fdt, -1, "cfi-flash");
+    ck_assert_int_ge(flash, 0);
+    rvm_dtb_platform_t p;
+
+    /* One bank, no bank-width: recorded as width 0 (the driver then probes). */
+    fdt32_t one[4] = {0, cpu_to_fdt32(0x10000000), 0, cpu_to_fdt32(0x100000)};
+    ck_assert_int_eq(fdt_setprop(fdt, flash, "reg", one, sizeof one), 0);
+    ck_assert_int_eq(fdt_delprop(fdt, flash, "bank-width"), 0);
+    ck_assert_int_eq(read_platform(fdt, &p), RVM_OK);
+    compare_with_libfdt(fdt, &p);
+    ck_assert_uint_eq(p.flash_count, 1);
+    ck_assert_uint_eq(p.flash[0].base, 0x10000000u);
+    ck_assert_uint_eq(p.flash_bank_width, 0);
+
+    /* Every width the binding allows; anything else, or a value that is not one cell, is refused. */
+    static const uint32_t good[] = {1, 2, 4, 8};
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_int_eq(fdt_setprop_u32(fdt, flash, "bank-width", good[i]), 0);
+        ck_assert_int_eq(read_platform(fdt, &p), RVM_OK);
+        ck_assert_uint_eq(p.flash_bank_width, good[i]);
+    }
+    static const uint32_t bad[] = {0, 3, 16, 0xffffffffu};
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_int_eq(fdt_setprop_u32(fdt, flash, "bank-width", bad[i]), 0);
+        ck_assert_int_eq(read_platform(fdt, &p), RVM_ERR_MALFORMED_INPUT);
+    }
+    ck_assert_int_eq(fdt_setprop(fdt, flash, "bank-width", "\0\0", 2), 0);
+    ck_assert_int_eq(read_platform(fdt, &p), RVM_ERR_MALFORMED_INPUT);
+    ck_assert_int_eq(fdt_setprop_u32(fdt, flash, "bank-width", 4), 0);
+
+    /* As many banks as the table holds, then one more. */
+    fdt32_t banks[4 * (RVM_DTB_MAX_FLASH_BANKS + 1)];
+    for (uint32_t i = 0; i <= RVM_DTB_MAX_FLASH_BANKS; i++) {
+        banks[4 * i] = 0;
+        banks[4 * i + 1] = cpu_to_fdt32(i << 26);
+        banks[4 * i + 2] = 0;
+        banks[4 * i + 3] = cpu_to_fdt32(1u << 26);
+    }
+    ck_assert_int_eq(fdt_setprop(fdt, flash, "reg", banks, 16 * RVM_DTB_MAX_FLASH_BANKS), 0);
+    ck_assert_int_eq(read_platform(fdt, &p), RVM_OK);
+    compare_with_libfdt(fdt, &p);
+    ck_assert_uint_eq(p.flash_count, RVM_DTB_MAX_FLASH_BANKS);
+    ck_assert_int_eq(fdt_setprop(fdt, flash, "reg", banks, sizeof banks), 0);
+    ck_assert_int_eq(read_platform(fdt, &p), RVM_ERR_BUFFER_TOO_SMALL);
+
+    /* A flash without reg, or with a partial entry, is corrupt. */
+    ck_assert_int_eq(fdt_setprop(fdt, flash, "reg", banks, 12), 0);
+    ck_assert_int_eq(read_platform(fdt, &p), RVM_ERR_MALFORMED_INPUT);
+    ck_assert_int_eq(fdt_delprop(fdt, flash, "reg"), 0);
+    ck_assert_int_eq(read_platform(fdt, &p), RVM_ERR_MALFORMED_INPUT);
+
+    /* Disabled: ignored, whatever its properties say. */
+    ck_assert_int_eq(fdt_setprop_string(fdt, flash, "status", "disabled"), 0);
+    ck_assert_int_eq(read_platform(fdt, &p), RVM_OK);
+    ck_assert_uint_eq(p.flash_count, 0);
+    ck_assert_uint_eq(p.flash_bank_width, 0);
+    free(fdt);
+
+    /* No flash node at all. */
+    fdt = editable(0);
+    ck_assert_int_eq(fdt_del_node(fdt, fdt_node_offset_by_compatible(fdt, -1, "cfi-flash")), 0);
+    ck_assert_int_eq(read_platform(fdt, &p), RVM_OK);
+    compare_with_libfdt(fdt, &p);
+    ck_assert_uint_eq(p.flash_count, 0);
     free(fdt);
 }
 END_TEST
@@ -584,6 +675,7 @@ static rvm_err_t try_blob(const uint8_t *b, size_t len)
         ck_assert_uint_le(p.memory_count, RVM_DTB_MAX_MEMORY_RANGES);
         ck_assert_uint_ge(p.cpu_count, 1);
         ck_assert_uint_le(p.cpu_count, RVM_DTB_MAX_CPUS);
+        ck_assert_uint_le(p.flash_count, RVM_DTB_MAX_FLASH_BANKS);
         if (p.bootargs) {
             const uint8_t *s = (const uint8_t *)p.bootargs;
             ck_assert(s >= b && s + p.bootargs_len < b + len && s[p.bootargs_len] == 0);
@@ -871,6 +963,7 @@ static Suite *dtb_suite(void)
     tcase_set_timeout(e, 120);
     tcase_add_test(e, bootargs_and_extra_memory);
     tcase_add_test(e, disabled_devices_and_hvc);
+    tcase_add_test(e, flash_banks);
     tcase_add_test(e, bad_interrupts);
     tcase_add_test(e, bad_cells);
     tcase_add_test(e, missing_memory_or_cpus);
