@@ -33,6 +33,7 @@
 #include "audit.h"
 #include "config.h"
 #include "channel.h"
+#include "cold.h"
 #include "console.h"
 #include "cpu.h"
 #include "frames.h"
@@ -204,8 +205,10 @@ static rvm_err_t map_hypervisor(void)
     for (uint32_t i = 0; i < ctx.plat.memory_count && n < RVM_MMU_REGION_MAX; i++) {
         r[n++] = (rvm_mmu_region_t){ ctx.plat.memory[i].base, ctx.plat.memory[i].size, false };
     }
+    /* The second flash bank is the cold tier's; the first holds firmware and is never touched. */
+    static const rvm_dtb_region_t none = { 0, 0 };
     const rvm_dtb_region_t *devices[] = { &ctx.plat.uart, &ctx.plat.gicd, &ctx.plat.gicc, &ctx.plat.gich,
-                                          &ctx.plat.gicv };
+                                          &ctx.plat.gicv, ctx.plat.flash_count >= 2u ? &ctx.plat.flash[1] : &none };
     for (uint32_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
         if (devices[i]->size != 0u) {
             if (n == RVM_MMU_REGION_MAX) {
@@ -223,6 +226,7 @@ static rvm_err_t setup_memory(void)
     if (mmu != RVM_OK) {
         return mmu;
     }
+    rvm_cold_setup(&ctx.plat);
     rvm_frames_range_t ram[RVM_DTB_MAX_MEMORY_RANGES];
     for (uint32_t i = 0; i < ctx.plat.memory_count; i++) {
         ram[i].base = ctx.plat.memory[i].base;
@@ -329,6 +333,9 @@ static rvm_err_t stage_work(void *c, rvm_boot_t *b, uint8_t stage, const void **
         if (err == RVM_OK) {
             /* Channels join partitions, so they come once every partition exists. */
             err = rvm_channel_setup(&caps);
+        }
+        if (err == RVM_OK) {
+            rvm_hibernation_restore_cold();
         }
         *data = ctx.image_digests;
         *len = rvm_vm_created() * sizeof ctx.image_digests[0];

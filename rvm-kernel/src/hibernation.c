@@ -13,6 +13,7 @@
 #include <rvm/rights.h>
 
 #include "audit.h"
+#include "cold.h"
 #include "channel.h"
 #include "console.h"
 #include "dispatch.h"
@@ -26,8 +27,17 @@ _Static_assert(sizeof(rvm_hibernate_receipt_t) <= RVM_HC_RECEIPT_MAX, "the recei
 typedef struct dormant {
     rvm_checkpoint_t cp;
     rvm_phys_addr_t pa; /* the compressed bytes */
-    uint64_t bytes;     /* the block holding them */
+    uint64_t bytes;     /* the block holding them; 0 while they are in the cold tier */
+    bool cold;
 } dormant_t;
+
+/* What a partition needs besides its RAM to continue where it stopped, kept with its cold image. */
+typedef struct saved_state {
+    rvm_vcpu_t vcpu;
+    rvm_arch_fpsimd_state_t fp;
+    rvm_vgic_state_t vgic;
+    rvm_vdist_t vdist;
+} saved_state_t;
 
 static rvm_cap_manager_t *cap_manager;
 static dormant_t dormant[RVM_VM_MAX + 1u];
@@ -90,9 +100,13 @@ static void report(const rvm_vm_t *t, const char *what, const dormant_t *d, uint
     rvm_console_dec(t->ram_bytes / RVM_FRAMES_PAGE);
     rvm_console_str(" RAM pages, checkpoint ");
     rvm_console_dec(d->cp.compressed_size);
-    rvm_console_str(" B in ");
-    rvm_console_dec(d->bytes / RVM_FRAMES_PAGE);
-    rvm_console_str(" pages");
+    if (d->cold) {
+        rvm_console_str(" B on flash");
+    } else {
+        rvm_console_str(" B in ");
+        rvm_console_dec(d->bytes / RVM_FRAMES_PAGE);
+        rvm_console_str(" pages");
+    }
     uint64_t before = free_before / RVM_FRAMES_PAGE;
     uint64_t after = rvm_frames_available() / RVM_FRAMES_PAGE;
     rvm_console_str("; free pages ");
@@ -131,6 +145,60 @@ static rvm_err_t checkpoint(const rvm_vm_t *t, dormant_t *d)
         next_checkpoint++;
     }
     return err;
+}
+
+static void save_state(const rvm_vm_t *t, saved_state_t *s)
+{
+    __builtin_memset(s, 0, sizeof *s);
+    s->vcpu = t->vcpu;
+    s->fp = t->fp;
+    s->vgic = t->vgic;
+    s->vdist = t->vdist;
+}
+
+/*
+ * Moves a hibernated partition's checkpoint on to flash with its saved state
+ * and frees its frames; when that fails it simply stays in RAM (dormant).
+ */
+static void to_cold(const rvm_vm_t *t, uint64_t free_before)
+{
+    dormant_t *d = &dormant[t->id];
+    saved_state_t s;
+    save_state(t, &s);
+    rvm_err_t err = rvm_cold_put(t, &d->cp, rvm_frames_ptr(d->pa), &s, sizeof s);
+    if (err != RVM_OK) {
+        rvm_console_begin();
+        rvm_console_str("cold: partition ");
+        rvm_console_dec(t->id);
+        rvm_console_str(" stays dormant in RAM (err ");
+        rvm_console_dec((uint64_t)(-(int64_t)err));
+        rvm_console_str(")");
+        rvm_console_end();
+        return;
+    }
+    (void)rvm_frames_free(d->pa, d->bytes);
+    d->bytes = 0;
+    d->cold = true;
+    report(t, " moved to cold storage: ", d, free_before);
+}
+
+/* Brings a cold checkpoint back into a block of RAM (and `s`); the image is checked against its hashes. */
+static rvm_err_t from_cold(const rvm_vm_t *t, dormant_t *d, saved_state_t *s)
+{
+    rvm_phys_addr_t pa;
+    rvm_err_t err = rvm_frames_alloc(SCRATCH_BYTES, &pa);
+    if (err != RVM_OK) {
+        return err;
+    }
+    err = rvm_cold_take(t, &d->cp, rvm_frames_ptr(pa), (size_t)SCRATCH_BYTES, s, sizeof *s);
+    if (err != RVM_OK) {
+        (void)rvm_frames_free(pa, SCRATCH_BYTES);
+        return err;
+    }
+    d->pa = pa;
+    d->bytes = SCRATCH_BYTES;
+    d->cold = false;
+    return RVM_OK;
 }
 
 static int64_t hibernate(rvm_trap_frame_t *f, const rvm_vm_t *caller)
@@ -175,6 +243,9 @@ static int64_t hibernate(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     dormant[t->id] = d;
     rvm_vm_write(caller, f->x[2], &receipt, sizeof receipt);
     report(t, " hibernated: ", &d, free_before);
+    if ((f->x[4] & RVM_HC_HIBERNATE_COLD) != 0u) {
+        to_cold(t, free_before);
+    }
     set(f, 0, sizeof receipt);
     return 0;
 }
@@ -206,8 +277,15 @@ static int64_t reconstruct(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     if (receipt.receipt.original_id != t->id) {
         return RVM_ERR_CHECKPOINT_CORRUPTED;
     }
-    const dormant_t *d = &dormant[t->id];
+    dormant_t *d = &dormant[t->id];
     uint64_t free_before = rvm_frames_available();
+    if (d->cold) {
+        saved_state_t s;
+        err = from_cold(t, d, &s);
+        if (err != RVM_OK) {
+            return err;
+        }
+    }
     rvm_phys_addr_t ram;
     err = rvm_frames_alloc(t->ram_bytes, &ram);
     if (err != RVM_OK) {
@@ -248,6 +326,51 @@ int64_t rvm_hibernation_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t cal
         set(f, status, 0);
     }
     return status;
+}
+
+void rvm_hibernation_restore_cold(void)
+{
+    for (uint32_t i = 0; i < rvm_vm_created(); i++) {
+        rvm_vm_t *p = rvm_vm_slot(i);
+        if (!rvm_cold_has(p)) {
+            continue;
+        }
+        dormant_t d = { 0 };
+        saved_state_t s;
+        rvm_err_t err = from_cold(p, &d, &s);
+        rvm_reconstruction_t result;
+        /* Its anchoring record is in the previous run's log: witness it again here, then verify against that. */
+        if (err == RVM_OK) {
+            err = rvm_checkpoint_reanchor(rvm_audit_log(), &d.cp);
+        }
+        if (err == RVM_OK) {
+            err = rvm_checkpoint_reconstruct(rvm_audit_log(), &d.cp, rvm_frames_ptr(d.pa), d.cp.compressed_size,
+                                             NULL, rvm_frames_ptr(p->ram_pa), (size_t)p->ram_bytes, &result);
+        }
+        if (d.bytes != 0u) {
+            (void)rvm_frames_free(d.pa, d.bytes);
+        }
+        rvm_console_begin();
+        rvm_console_str("partition ");
+        rvm_console_dec(p->id);
+        if (err != RVM_OK) {
+            /* Its fresh boot image is intact: a refused cold image costs its saved progress, nothing else. */
+            rvm_console_str(" not restored from cold storage (err ");
+            rvm_console_dec((uint64_t)(-(int64_t)err));
+            rvm_console_str("), starting fresh");
+            rvm_console_end();
+            continue;
+        }
+        rvm_arch_icache_sync(p->ram_pa.bits, p->ram_bytes);
+        p->vcpu = s.vcpu;
+        p->fp = s.fp;
+        p->vgic = s.vgic;
+        p->vdist = s.vdist;
+        rvm_console_str(" restored from cold storage: checkpoint ");
+        rvm_console_dec(d.cp.compressed_size);
+        rvm_console_str(" B, continuing where it was hibernated");
+        rvm_console_end();
+    }
 }
 
 void rvm_hibernation_release(rvm_vm_t *p)

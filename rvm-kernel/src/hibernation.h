@@ -20,6 +20,13 @@
 void rvm_hibernation_setup(rvm_cap_manager_t *caps);
 /* RVM_HC_HIBERNATE and RVM_HC_RECONSTRUCT for `caller`; returns the status it set (negative: refused). */
 int64_t rvm_hibernation_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call);
+/*
+ * At boot, once partitions exist: each one with an image in the cold tier
+ * continues from it (RAM and vCPU state as when it was hibernated) instead of
+ * starting from its boot image; an image that fails any check is refused and
+ * the partition starts fresh.
+ */
+void rvm_hibernation_restore_cold(void);
 /* `p` is ending while hibernated: its checkpoint's frames go back. */
 void rvm_hibernation_release(rvm_vm_t *p);
 

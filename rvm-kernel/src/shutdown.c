@@ -23,6 +23,13 @@ void rvm_shutdown_count_fault(void)
 
 _Noreturn void rvm_shutdown(void)
 {
+    /* A partition still hibernated ends with the run (a cold image stays on flash for the next one). */
+    for (uint32_t i = 0; i < rvm_vm_created(); i++) {
+        rvm_vm_t *p = rvm_vm_slot(i);
+        if (p->state == RVM_VM_HIBERNATED) {
+            rvm_vm_stop(p, false, 0);
+        }
+    }
     uint64_t bad_seq = 0;
     uint64_t witnesses = rvm_witness_total_emitted(rvm_audit_log());
     bool ok = rvm_audit_verify(&bad_seq);

@@ -269,6 +269,7 @@ void rvm_vm_stop(rvm_vm_t *p, bool fault, uint64_t code)
         rvm_console_str(" witnessed");
         rvm_console_end();
     }
+    bool had_ram = p->state != RVM_VM_HIBERNATED;
     p->state = RVM_VM_STOPPED;
     p->faulted = fault;
     p->exit_code = code;
@@ -285,7 +286,9 @@ void rvm_vm_stop(rvm_vm_t *p, bool fault, uint64_t code)
      * back to the allocator, which zeroes it before any later owner gets it.
      */
     rvm_s2_destroy(&p->s2);
-    (void)rvm_frames_free(p->ram_pa, p->ram_bytes);
+    if (had_ram) {
+        (void)rvm_frames_free(p->ram_pa, p->ram_bytes);
+    }
     rvm_channel_release(p);
     rvm_hibernation_release(p);
     vmid_free(p->vmid);

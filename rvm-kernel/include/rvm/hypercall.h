@@ -68,10 +68,13 @@
 #define RVM_HC_VERSION 0x00u          /* -> x1 = RVM_HYPERCALL_ABI_VERSION [self READ] */
 #define RVM_HC_SELF_ID 0x09u          /* -> x1 = the caller's partition id (RVM allocation) [self READ] */
 #define RVM_HC_HIBERNATE 0x07u       /* x1 = handle of a Partition capability naming another partition, x2 = buffer
-                                       * IPA, x3 = its size (>= RVM_HC_RECEIPT_MAX) -> x1 = receipt bytes written:
-                                       * the partition's RAM is compressed into a witnessed checkpoint and freed
+                                       * IPA, x3 = its size (>= RVM_HC_RECEIPT_MAX), x4 = flags
+                                       * (RVM_HC_HIBERNATE_COLD) -> x1 = receipt bytes written: the partition's
+                                       * RAM is compressed into a witnessed checkpoint and freed
                                        * [the handle: WRITE, owned by the caller; the target on the caller's CPU,
                                        * not running, holding no lease, in an image with channels] */
+/* HIBERNATE x4 flag: move the checkpoint on to the cold tier (flash), where it survives a reboot. */
+#define RVM_HC_HIBERNATE_COLD 1u
 #define RVM_HC_RECONSTRUCT 0x08u     /* x1 = the same handle, x2 = receipt IPA, x3 = its length: verified against
                                        * its digest and the one kept at hibernation, the checkpoint against the
                                        * witness chain, then RAM restored and the partition runnable again;

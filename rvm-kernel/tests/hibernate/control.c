@@ -15,7 +15,8 @@
 void control_main(void);
 HIB_ENTRY(control_main)
 
-static uint64_t recv_one(uint64_t end, uint16_t type)
+/* The next message from the worker: its value, and its type in *type. */
+static uint64_t recv_any(uint64_t end, uint16_t *type)
 {
     static uint64_t msg[6];
     for (;;) {
@@ -24,14 +25,27 @@ static uint64_t recv_one(uint64_t end, uint16_t type)
             finish("control: FAIL receive refused\n", 1);
         }
         if ((r.r2 & RVM_HC_IPC_GOT) != 0u) {
-            if ((r.r2 & 0xffffu) != type || r.r1 != sizeof(uint64_t) || r.r3 != 2u) {
+            if (r.r1 != sizeof(uint64_t) || r.r3 != 2u) {
                 finish("control: FAIL unexpected message\n", 1);
             }
+            *type = (uint16_t)r.r2;
             return msg[0];
         }
         (void)hc(RVM_HC_YIELD, 0, 0, 0, 0);
     }
 }
+
+#ifndef HIB_COLD
+static uint64_t recv_one(uint64_t end, uint16_t type)
+{
+    uint16_t got = 0;
+    uint64_t v = recv_any(end, &got);
+    if (got != type) {
+        finish("control: FAIL unexpected message type\n", 1);
+    }
+    return v;
+}
+#endif
 
 static void let_it_run(void)
 {
@@ -45,6 +59,39 @@ static void let_it_run(void)
     } while (now - start < freq / MS_PER_S * SPIN_MS);
 }
 
+#ifdef HIB_COLD
+/*
+ * The cold variant, over two boots of the hypervisor on one flash drive:
+ * first the worker hands over its capability and is hibernated into the cold
+ * tier, and the run ends; after the reboot it continues where it stopped, so
+ * its first message is its result, which must equal an uninterrupted run's.
+ */
+void control_main(void)
+{
+    static uint8_t receipt[RVM_HC_RECEIPT_MAX];
+    uint64_t from_compute = hib_end(2, 1);
+    if (from_compute == 0u) {
+        finish("control: FAIL no channel\n", 1);
+    }
+    uint16_t type = 0;
+    uint64_t v = recv_any(from_compute, &type);
+    if (type == HIB_MSG_HANDLE) {
+        let_it_run();
+        rvm_hc_result_t h = hc(RVM_HC_HIBERNATE, v, (uint64_t)(uintptr_t)receipt, sizeof receipt,
+                               RVM_HC_HIBERNATE_COLD);
+        if (h.status != 0) {
+            finish("control: FAIL hibernate refused\n", 1);
+        }
+        finish("control: worker sent to cold storage; ending the run\n", 0);
+    }
+    uint64_t expect = hib_compute();
+    say_hex("control: uninterrupted result ", expect);
+    if (type != HIB_MSG_RESULT || v != expect) {
+        finish("control: FAIL the restored worker's result differs\n", 1);
+    }
+    finish("control: result after a reboot matches the uninterrupted run\n", 0);
+}
+#else
 void control_main(void)
 {
     static uint8_t receipt[RVM_HC_RECEIPT_MAX];
@@ -82,3 +129,4 @@ void control_main(void)
     }
     finish("control: result matches the uninterrupted run\n", 0);
 }
+#endif
