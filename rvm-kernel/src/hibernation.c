@@ -14,7 +14,7 @@
 
 #include "audit.h"
 #include "cold.h"
-#include "channel.h"
+#include "domain.h"
 #include "console.h"
 #include "dispatch.h"
 #include "frames.h"
@@ -203,7 +203,7 @@ static rvm_err_t from_cold(const rvm_vm_t *t, dormant_t *d, saved_state_t *s)
 
 static int64_t hibernate(rvm_trap_frame_t *f, const rvm_vm_t *caller)
 {
-    rvm_partmgr_t *mgr = rvm_channel_partmgr();
+    rvm_partmgr_t *mgr = rvm_domain_partmgr();
     if (mgr == NULL) {
         return RVM_ERR_UNSUPPORTED;
     }
@@ -230,7 +230,7 @@ static int64_t hibernate(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     }
     rvm_hibernate_receipt_t receipt;
     __builtin_memset(&receipt, 0, sizeof receipt);
-    err = rvm_part_hibernate(mgr, rvm_channel_leases(), t->id, rvm_audit_now_ns(), 0, &receipt);
+    err = rvm_part_hibernate(mgr, rvm_domain_leases(), t->id, rvm_audit_now_ns(), 0, &receipt);
     if (err != RVM_OK) {
         (void)rvm_frames_free(d.pa, d.bytes);
         return err;
@@ -252,7 +252,7 @@ static int64_t hibernate(rvm_trap_frame_t *f, const rvm_vm_t *caller)
 
 static int64_t reconstruct(rvm_trap_frame_t *f, const rvm_vm_t *caller)
 {
-    rvm_partmgr_t *mgr = rvm_channel_partmgr();
+    rvm_partmgr_t *mgr = rvm_domain_partmgr();
     if (mgr == NULL) {
         return RVM_ERR_UNSUPPORTED;
     }

@@ -17,7 +17,7 @@
 #include <rvm/witness_log.h>
 
 #include "audit.h"
-#include "channel.h"
+#include "domain.h"
 #include "console.h"
 #include "dispatch.h"
 #include "hibernation.h"
@@ -314,7 +314,7 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_vm_t *caller, const request_t *r)
         return err;
     }
     case CALL_CHANNEL:
-        return rvm_channel_call(f, caller, (uint32_t)r->a3);
+        return rvm_domain_ipc_call(f, caller, (uint32_t)r->a3);
     case CALL_HIBERNATION:
         return rvm_hibernation_call(f, caller, (uint32_t)r->a3);
     case CALL_SMCCC_VERSION:

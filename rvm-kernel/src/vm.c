@@ -9,7 +9,7 @@
 #include <rvm/vcpu.h>
 
 #include "audit.h"
-#include "channel.h"
+#include "domain.h"
 #include "hibernation.h"
 #include "frames.h"
 #include "dispatch.h"
@@ -289,7 +289,7 @@ void rvm_vm_stop(rvm_vm_t *p, bool fault, uint64_t code)
     if (had_ram) {
         (void)rvm_frames_free(p->ram_pa, p->ram_bytes);
     }
-    rvm_channel_release(p);
+    rvm_domain_release(p);
     rvm_hibernation_release(p);
     vmid_free(p->vmid);
     rvm_dispatch_fp_release(p);

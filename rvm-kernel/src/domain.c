@@ -1,5 +1,5 @@
-/* IPC between partitions (see channel.h). */
-#include "channel.h"
+/* Partitions as coherence domains, and the IPC between them (see domain.h). */
+#include "domain.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,7 +27,7 @@ static rvm_partmgr_t parts;
 static rvm_ipc_t ipc;
 /* No device is leasable on this platform yet: the table stays empty, and hibernation checks it. */
 static rvm_lease_table_t leases;
-static channel_end_t ends[RVM_CHANNEL_ENDS_MAX];
+static channel_end_t ends[RVM_DOMAIN_CHANNEL_ENDS_MAX];
 static uint32_t end_count;
 static bool active;
 static rvm_phys_addr_t region_pa[RVM_VM_MAX + 1u];
@@ -99,20 +99,17 @@ static rvm_err_t add_region(rvm_vm_t *p)
 
 static rvm_err_t add_end(rvm_cap_handle_t h, rvm_edge_id_t edge, uint32_t owner, uint32_t peer, uint8_t receive)
 {
-    if (end_count == RVM_CHANNEL_ENDS_MAX) {
+    if (end_count == RVM_DOMAIN_CHANNEL_ENDS_MAX) {
         return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
     }
     ends[end_count++] = (channel_end_t){ h, edge, owner, peer, receive };
     return RVM_OK;
 }
 
-rvm_err_t rvm_channel_setup(rvm_cap_manager_t *caps)
+rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps)
 {
     size_t count = 0;
     const rvm_config_channel_t *cfg = rvm_config_channels(&count);
-    if (count == 0u && !rvm_config_share_region()) {
-        return RVM_OK;
-    }
     rvm_err_t err = rvm_part_init(&parts, rvm_audit_log(), flush_vmid, NULL);
     for (uint32_t i = 0; i < rvm_vm_created() && err == RVM_OK; i++) {
         rvm_vm_t *p = rvm_vm_slot(i);
@@ -295,7 +292,7 @@ static int64_t dispatch(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call)
     }
 }
 
-int64_t rvm_channel_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call)
+int64_t rvm_domain_ipc_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call)
 {
     int64_t status = dispatch(f, caller, call);
     if (status < 0) {
@@ -304,7 +301,7 @@ int64_t rvm_channel_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call)
     return status;
 }
 
-void rvm_channel_release(rvm_vm_t *p)
+void rvm_domain_release(rvm_vm_t *p)
 {
     if (!active) {
         return;
@@ -323,12 +320,12 @@ void rvm_channel_release(rvm_vm_t *p)
     (void)rvm_part_transition(&parts, p->id, RVM_PARTITION_DESTROYED);
 }
 
-rvm_partmgr_t *rvm_channel_partmgr(void)
+rvm_partmgr_t *rvm_domain_partmgr(void)
 {
     return active ? &parts : NULL;
 }
 
-const rvm_lease_table_t *rvm_channel_leases(void)
+const rvm_lease_table_t *rvm_domain_leases(void)
 {
     return active ? &leases : NULL;
 }

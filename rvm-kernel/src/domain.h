@@ -1,0 +1,35 @@
+/*
+ * Partitions as coherence domains (librvmpart): every partition is also a
+ * record in librvmpart's manager, whose lifecycle witnesses follow it, and
+ * the IPC between partitions: the channel ends the configuration gives each
+ * partition (their capabilities are librvmcap's), messages, notifications and
+ * zero-copy shares of the region each partition of an image with channels
+ * owns; the kernel maps and unmaps shared regions read-only.
+ */
+#ifndef RVM_KERNEL_DOMAIN_H
+#define RVM_KERNEL_DOMAIN_H
+
+#include <stdint.h>
+
+#include <rvm/cap_manager.h>
+#include <rvm/device_lease.h>
+#include <rvm/partition.h>
+#include <rvm/err.h>
+#include <rvm/trap_frame.h>
+
+#include "vm.h"
+
+/* Channel ends an image can hold, both directions of every configured channel. */
+#define RVM_DOMAIN_CHANNEL_ENDS_MAX 32u
+
+/* Once the partitions exist: registers them as domains, maps their regions and creates the configured channels. */
+rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps);
+/* RVM_HC_IPC_* for `caller`, registers x1.. of `f` as rvm/hypercall.h lays out; returns the status it set. */
+int64_t rvm_domain_ipc_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call);
+/* `p` is ending: its channels are destroyed (shares unmapped first) and its region freed. */
+void rvm_domain_release(rvm_vm_t *p);
+/* The coherence-domain records and the (empty) lease table of an image with channels; NULL otherwise. */
+rvm_partmgr_t *rvm_domain_partmgr(void);
+const rvm_lease_table_t *rvm_domain_leases(void);
+
+#endif
