@@ -28,7 +28,7 @@ rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps);
 int64_t rvm_domain_ipc_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call);
 /* `p` is ending: its channels are destroyed (shares unmapped first) and its region freed. */
 void rvm_domain_release(rvm_vm_t *p);
-/* The coherence-domain records and the (empty) lease table of an image with channels; NULL otherwise. */
+/* The coherence-domain records and the (still empty) lease table; NULL if setting them up failed. */
 rvm_partmgr_t *rvm_domain_partmgr(void);
 const rvm_lease_table_t *rvm_domain_leases(void);
 

@@ -72,7 +72,7 @@
                                        * (RVM_HC_HIBERNATE_COLD) -> x1 = receipt bytes written: the partition's
                                        * RAM is compressed into a witnessed checkpoint and freed
                                        * [the handle: WRITE, owned by the caller; the target on the caller's CPU,
-                                       * not running, holding no lease, in an image with channels] */
+                                       * not running, holding no lease] */
 /* HIBERNATE x4 flag: move the checkpoint on to the cold tier (flash), where it survives a reboot. */
 #define RVM_HC_HIBERNATE_COLD 1u
 #define RVM_HC_RECONSTRUCT 0x08u     /* x1 = the same handle, x2 = receipt IPA, x3 = its length: verified against
