@@ -332,7 +332,7 @@ static rvm_err_t stage_work(void *c, rvm_boot_t *b, uint8_t stage, const void **
         err = create_partitions();
         if (err == RVM_OK) {
             /* Channels join partitions, so they come once every partition exists. */
-            err = rvm_domain_setup(&caps);
+            err = rvm_domain_setup(&caps, &ctx.plat);
         }
         if (err == RVM_OK) {
             rvm_hibernation_restore_cold();

@@ -32,6 +32,7 @@
 #include <rvm/smp.h>
 
 #include "audit.h"
+#include "domain.h"
 #include "lock.h"
 #include "shutdown.h"
 #include "virq.h"
@@ -262,6 +263,7 @@ void rvm_dispatch_tick(rvm_trap_frame_t *f)
     if (rvm_hal_cpu_id() == 0u && rvm_audit_now_ns() >= next_epoch_ns) {
         (void)rvm_sched_tick_epoch(&sched, NULL);
         next_epoch_ns += rvm_sched_epoch_interval_ns(&sched);
+        rvm_domain_tick(rvm_sched_epoch(&sched));
     }
     wake(c, true);
     if (c->current != NULL && c->current->state == RVM_VM_RUNNABLE && !c->current->waiting) {

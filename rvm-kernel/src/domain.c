@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <rvm/cap_verify.h>
 #include <rvm/device_lease.h>
 #include <rvm/hypercall.h>
 #include <rvm/ipc.h>
@@ -13,6 +14,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "console.h"
 #include "frames.h"
 
 typedef struct channel_end {
@@ -30,6 +32,9 @@ static rvm_lease_table_t leases;
 static channel_end_t ends[RVM_DOMAIN_CHANNEL_ENDS_MAX];
 static uint32_t end_count;
 static bool active;
+static rvm_cap_manager_t *cap_manager_of_leases;
+/* The scheduler epoch lease durations count in, as of CPU 0's last tick. */
+static uint64_t epoch_now;
 static rvm_phys_addr_t region_pa[RVM_VM_MAX + 1u];
 
 static void flush_vmid(void *ctx, uint16_t vmid)
@@ -65,21 +70,51 @@ static void unshare(void *ctx, rvm_partition_id_t receiver, const rvm_region_des
     }
 }
 
+/* A leased device's registers appear at their physical address in the holder, as on bare metal. */
 static rvm_err_t map_lease(void *ctx, rvm_partition_id_t part, uint64_t base, uint64_t size)
 {
     (void)ctx;
-    (void)part;
-    (void)base;
-    (void)size;
-    return RVM_ERR_UNSUPPORTED;
+    rvm_vm_t *p = rvm_vm_get(part);
+    if (p == NULL || p->state != RVM_VM_RUNNABLE) {
+        return RVM_ERR_PARTITION_NOT_FOUND;
+    }
+    return rvm_s2_map(&p->s2, rvm_gpa(base), rvm_phys(base), size, RVM_S2_ATTR_WRITE | RVM_S2_ATTR_DEVICE);
 }
 
+/* Unmapped with the holder's TLB entries invalidated: its next access to the window faults. */
 static void unmap_lease(void *ctx, rvm_partition_id_t part, uint64_t base, uint64_t size)
 {
     (void)ctx;
-    (void)part;
-    (void)base;
-    (void)size;
+    rvm_vm_t *p = rvm_vm_get(part);
+    if (p != NULL && p->state == RVM_VM_RUNNABLE) {
+        (void)rvm_s2_unmap(&p->s2, rvm_gpa(base), size);
+    }
+}
+
+/*
+ * The platform's leasable devices (the PL031 RTC on QEMU virt) are
+ * registered, and the control partition (the first) gets a Device capability
+ * to each, WRITE, which authorises lending it: the handle of the first goes
+ * to it in x3 at entry.
+ */
+static rvm_err_t register_devices(const rvm_dtb_platform_t *plat, rvm_cap_manager_t *caps)
+{
+    rvm_vm_t *control = rvm_vm_slot(0);
+    if (!plat->rtc_present || control == NULL) {
+        return RVM_OK;
+    }
+    uint32_t id = 0;
+    rvm_err_t err = rvm_lease_register_device(&leases, RVM_DEVICE_GENERIC, plat->rtc.base, plat->rtc.size,
+                                              RVM_DEVICE_NO_IRQ, &id);
+    rvm_cap_handle_t h = RVM_CAP_HANDLE_NULL;
+    if (err == RVM_OK) {
+        err = rvm_cap_create_root(caps, 0, RVM_OBJ_DEVICE, id, RVM_RIGHT_READ | RVM_RIGHT_WRITE, 0, control->id, &h);
+    }
+    if (err == RVM_OK) {
+        control->caps[2] = h;
+        control->vcpu.frame.x[3] = ((uint64_t)h.index << 32) | h.generation;
+    }
+    return err;
 }
 
 static rvm_err_t add_region(rvm_vm_t *p)
@@ -106,10 +141,11 @@ static rvm_err_t add_end(rvm_cap_handle_t h, rvm_edge_id_t edge, uint32_t owner,
     return RVM_OK;
 }
 
-rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps)
+rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps, const rvm_dtb_platform_t *plat)
 {
     size_t count = 0;
     const rvm_config_channel_t *cfg = rvm_config_channels(&count);
+    cap_manager_of_leases = caps;
     rvm_err_t err = rvm_part_init(&parts, rvm_audit_log(), flush_vmid, NULL);
     for (uint32_t i = 0; i < rvm_vm_created() && err == RVM_OK; i++) {
         rvm_vm_t *p = rvm_vm_slot(i);
@@ -132,6 +168,9 @@ rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps)
     const rvm_lease_ops_t lease_ops = { map_lease, unmap_lease, NULL };
     if (err == RVM_OK) {
         err = rvm_lease_init(&leases, &parts, caps, rvm_audit_log(), &lease_ops);
+    }
+    if (err == RVM_OK) {
+        err = register_devices(plat, caps);
     }
     for (size_t i = 0; i < count && err == RVM_OK; i++) {
         uint32_t from = cfg[i].source + 1u;
@@ -318,6 +357,65 @@ void rvm_domain_release(rvm_vm_t *p)
         region_pa[p->id] = (rvm_phys_addr_t){ 0 };
     }
     (void)rvm_part_transition(&parts, p->id, RVM_PARTITION_DESTROYED);
+}
+
+static int64_t lease_call(rvm_trap_frame_t *f, const rvm_vm_t *caller, uint32_t call)
+{
+    rvm_cap_handle_t h = handle_of(f->x[1]);
+    rvm_err_t err = rvm_cap_check_p1(cap_manager_of_leases, h, RVM_RIGHT_WRITE, RVM_OBJ_DEVICE);
+    rvm_cap_info_t info;
+    if (err == RVM_OK) {
+        err = rvm_cap_lookup(cap_manager_of_leases, h, &info);
+    }
+    if (err == RVM_OK && info.owner != caller->id) {
+        err = RVM_ERR_INSUFFICIENT_CAPABILITY;
+    }
+    if (err != RVM_OK) {
+        return err;
+    }
+    if (call == RVM_HC_LEASE_REVOKE) {
+        rvm_lease_t lease;
+        err = rvm_lease_get(&leases, f->x[2], &lease);
+        if (err == RVM_OK && lease.device != info.object_id) {
+            err = RVM_ERR_DEVICE_LEASE_NOT_FOUND;
+        }
+        if (err == RVM_OK) {
+            err = rvm_lease_revoke(&leases, f->x[2]);
+        }
+        set(f, err, 0, 0, 0);
+        return err;
+    }
+    if (f->x[3] == 0u || f->x[3] > RVM_HC_LEASE_MAX_EPOCHS || f->x[2] > UINT32_MAX) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    rvm_lease_id_t lease = 0;
+    err = rvm_lease_grant(&leases, (uint32_t)info.object_id, (rvm_partition_id_t)f->x[2], f->x[3], epoch_now,
+                          (uint32_t)info.object_id, &lease);
+    set(f, err, err == RVM_OK ? lease : 0u, 0, 0);
+    return err;
+}
+
+int64_t rvm_domain_lease_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call)
+{
+    int64_t status = active ? lease_call(f, caller, call) : RVM_ERR_UNSUPPORTED;
+    if (status < 0) {
+        set(f, status, 0, 0, 0);
+    }
+    return status;
+}
+
+void rvm_domain_tick(uint64_t epoch)
+{
+    epoch_now = epoch;
+    uint32_t expired = 0;
+    if (active && rvm_lease_tick(&leases, epoch, &expired) == RVM_OK && expired != 0u) {
+        rvm_console_begin();
+        rvm_console_str("leases: ");
+        rvm_console_dec(expired);
+        rvm_console_str(" expired at epoch ");
+        rvm_console_dec(epoch);
+        rvm_console_end();
+    }
 }
 
 rvm_partmgr_t *rvm_domain_partmgr(void)

@@ -13,6 +13,7 @@
 
 #include <rvm/cap_manager.h>
 #include <rvm/device_lease.h>
+#include <rvm/dtb.h>
 #include <rvm/partition.h>
 #include <rvm/err.h>
 #include <rvm/trap_frame.h>
@@ -23,7 +24,11 @@
 #define RVM_DOMAIN_CHANNEL_ENDS_MAX 32u
 
 /* Once the partitions exist: registers them as domains, maps their regions and creates the configured channels. */
-rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps);
+rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps, const rvm_dtb_platform_t *plat);
+/* RVM_HC_LEASE_GRANT and RVM_HC_LEASE_REVOKE for `caller`; returns the status it set. */
+int64_t rvm_domain_lease_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call);
+/* CPU 0's epoch tick: leases whose time is up end (unmapped, witnessed, one console line). */
+void rvm_domain_tick(uint64_t epoch);
 /* RVM_HC_IPC_* for `caller`, registers x1.. of `f` as rvm/hypercall.h lays out; returns the status it set. */
 int64_t rvm_domain_ipc_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call);
 /* `p` is ending: its channels are destroyed (shares unmapped first) and its region freed. */

@@ -53,6 +53,7 @@ typedef enum call_kind {
     CALL_PSCI_SYSTEM_RESET,
     CALL_CHANNEL,
     CALL_HIBERNATION,
+    CALL_LEASE,
 } call_kind_t;
 
 /* A validated request: what invoke() needs and nothing it must still check. */
@@ -100,6 +101,8 @@ static call_kind_t classify(uint32_t fid)
         case RVM_HC_IPC_SEND_REGION: return CALL_CHANNEL;
         case RVM_HC_HIBERNATE:
         case RVM_HC_RECONSTRUCT: return CALL_HIBERNATION;
+        case RVM_HC_LEASE_GRANT:
+        case RVM_HC_LEASE_REVOKE: return CALL_LEASE;
         default: return CALL_UNKNOWN;
         }
     }
@@ -224,6 +227,7 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_vm_t *caller, reque
         return RVM_OK;
     case CALL_CHANNEL:
     case CALL_HIBERNATION:
+    case CALL_LEASE:
         r->a3 = f->x[0] & VENDOR_CALL_MASK;
         return RVM_OK;
     case CALL_PSCI_FEATURES:
@@ -317,6 +321,8 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_vm_t *caller, const request_t *r)
         return rvm_domain_ipc_call(f, caller, (uint32_t)r->a3);
     case CALL_HIBERNATION:
         return rvm_hibernation_call(f, caller, (uint32_t)r->a3);
+    case CALL_LEASE:
+        return rvm_domain_lease_call(f, caller, (uint32_t)r->a3);
     case CALL_SMCCC_VERSION:
         f->x[0] = SMCCC_VERSION_1_1;
         return 0;

@@ -361,6 +361,7 @@ enum compat_bit {
     COMPAT_TIMER = 1u << 3,
     COMPAT_PSCI = 1u << 4,
     COMPAT_CFI_FLASH = 1u << 5,
+    COMPAT_PL031 = 1u << 6,
 };
 
 typedef struct frame {
@@ -404,6 +405,9 @@ static uint32_t compat_bit_of(const uint8_t *s, uint32_t n)
     }
     if (bytes_eq(s, n, "cfi-flash")) {
         return COMPAT_CFI_FLASH;
+    }
+    if (bytes_eq(s, n, "arm,pl031")) {
+        return COMPAT_PL031;
     }
     return 0;
 }
@@ -577,6 +581,17 @@ static rvm_err_t take_uart(const node_props_t *p, const frame_t *parent, rvm_dtb
     return err;
 }
 
+static rvm_err_t take_rtc(const node_props_t *p, const frame_t *parent, rvm_dtb_platform_t *out)
+{
+    uint32_t n;
+    rvm_err_t err = reg_count(p, parent, &n);
+    if (err == RVM_OK) {
+        out->rtc = reg_entry(p, parent, 0);
+        out->rtc_present = true;
+    }
+    return err;
+}
+
 /* GICv2 reg: distributor, CPU interface, then optionally GICH and GICV; GICv3: distributor, redistributor. */
 static rvm_err_t take_gic(const node_props_t *p, const frame_t *parent, rvm_dtb_gic_version_t v,
                           rvm_dtb_platform_t *out)
@@ -682,6 +697,8 @@ static rvm_err_t take_devices(const node_props_t *p, const frame_t *parent, rvm_
         err = take_psci(p, out);
     } else if ((p->compat & COMPAT_CFI_FLASH) != 0 && out->flash_count == 0) {
         err = take_flash(p, parent, out);
+    } else if ((p->compat & COMPAT_PL031) != 0 && !out->rtc_present) {
+        err = take_rtc(p, parent, out);
     }
     return err;
 }

@@ -103,6 +103,13 @@
 #define RVM_HC_IPC_SEND_REGION 0x36u /* x1 = send handle, x2 = message type: shares the caller's region
                                        * (RVM_HC_SHARE_REGION_IPA) read-only with the receiver, zero-copy (RVM
                                        * allocation) [as IPC_SEND] */
+#define RVM_HC_LEASE_GRANT 0x40u     /* x1 = handle of a Device capability, x2 = holder partition id, x3 = duration
+                                       * in scheduler epochs (10 ms; 1..RVM_HC_LEASE_MAX_EPOCHS) -> x1 = lease id:
+                                       * the device's registers are mapped into the holder at their physical
+                                       * address until the lease expires or is revoked [the handle: WRITE, owned
+                                       * by the caller; the first partition gets one for the platform's leasable
+                                       * device, the PL031 RTC on QEMU virt, in x3 at entry] */
+#define RVM_HC_LEASE_REVOKE 0x41u    /* x1 = the Device capability, x2 = lease id: ends it early [as GRANT] */
 #define RVM_HC_WITNESS_QUERY 0x50u    /* x1 = buffer IPA, x2 = capacity in 64-byte records, x3 = WitnessLog handle
                                        * or 0 -> x1 = records copied, newest last [x3 != 0: that WitnessLog
                                        * capability, owned by the caller, with READ: every record is seen;
@@ -130,6 +137,8 @@
 #define RVM_HC_SHARE_WINDOW_IPA 0x60000000u
 /* Bytes a hibernation receipt can take (since ABI 0.4); its contents are the kernel's, checked on the way back. */
 #define RVM_HC_RECEIPT_MAX 1024u
+/* Longest device lease, in scheduler epochs (since ABI 0.4). */
+#define RVM_HC_LEASE_MAX_EPOCHS 100000u
 /* Refusals per partition that are witnessed (see above). */
 #define RVM_HC_REFUSALS_WITNESSED 16u
 

@@ -82,6 +82,8 @@ typedef struct rvm_dtb_platform {
     rvm_dtb_region_t gicr;               /* v3: first redistributor region */
     bool timer_present;                  /* "arm,armv8-timer" */
     uint32_t timer_intid[RVM_DTB_TIMER_COUNT];
+    bool rtc_present;                    /* "arm,pl031": a device partitions can lease (it is not the kernel's) */
+    rvm_dtb_region_t rtc;
     rvm_dtb_psci_method_t psci_method;   /* "arm,psci*" node's method */
     uint32_t flash_count;                /* reg entries of the first "cfi-flash" node, in order; 0 when none */
     rvm_dtb_region_t flash[RVM_DTB_MAX_FLASH_BANKS];

@@ -212,6 +212,11 @@ static void compare_with_libfdt(const void *fdt, const rvm_dtb_platform_t *p)
     ck_assert_int_ge(uart, 0);
     ck_assert(p->uart_present);
     assert_region(p->uart, fdt_reg(fdt, uart, 0));
+    int rtc = fdt_node_offset_by_compatible(fdt, -1, "arm,pl031");
+    ck_assert_int_eq(p->rtc_present, rtc >= 0);
+    if (rtc >= 0) {
+        assert_region(p->rtc, fdt_reg(fdt, rtc, 0));
+    }
     ck_assert_uint_eq(p->uart_intid, fdt_intid(fdt, uart, 0));
 
     int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,cortex-a15-gic");
@@ -287,6 +292,9 @@ START_TEST(qemu_platform_matches_libfdt)
     }
     ck_assert_uint_eq(p.uart.base, 0x09000000u);
     ck_assert_uint_eq(p.uart.size, 0x1000u);
+    ck_assert(p.rtc_present);
+    ck_assert_uint_eq(p.rtc.base, 0x09010000u);
+    ck_assert_uint_eq(p.rtc.size, 0x1000u);
     ck_assert_uint_eq(p.uart_intid, 33);
     ck_assert_uint_eq(p.gicd.base, 0x08000000u);
     if (c->gic == 2) {
