@@ -12,7 +12,12 @@
  */
 #include "config.h"
 
+/* A test image names its own table; the production image uses the one generated next to it. */
+#ifdef RVM_GUEST_IMAGES_H
+#include RVM_GUEST_IMAGES_H
+#else
 #include "guest_images.h"
+#endif
 
 #define SELF_RIGHTS (RVM_RIGHT_READ | RVM_RIGHT_WRITE | RVM_RIGHT_EXECUTE | RVM_RIGHT_GRANT | RVM_RIGHT_REVOKE)
 #define LOG_RIGHTS (RVM_RIGHT_READ | RVM_RIGHT_GRANT)

@@ -7,12 +7,12 @@
 #include "hib_guest.h"
 
 void compute_main(uint64_t pid, uint64_t self_cap);
-HIB_ENTRY(compute_main)
+CHECK_GUEST_ENTRY(compute_main)
 
 void compute_main(uint64_t pid, uint64_t self_cap)
 {
     (void)pid;
-    uint64_t to_control = hib_end(1, 0);
+    uint64_t to_control = channel_end(1, 0);
     if (to_control == 0u) {
         finish("compute: FAIL no channel\n", 1);
     }

@@ -13,7 +13,7 @@
 #define STATUS_CORRUPTED (-30)
 
 void control_main(void);
-HIB_ENTRY(control_main)
+CHECK_GUEST_ENTRY(control_main)
 
 /* The next message from the worker: its value, and its type in *type. */
 static uint64_t recv_any(uint64_t end, uint16_t *type)
@@ -69,7 +69,7 @@ static void let_it_run(void)
 void control_main(void)
 {
     static uint8_t receipt[RVM_HC_RECEIPT_MAX];
-    uint64_t from_compute = hib_end(2, 1);
+    uint64_t from_compute = channel_end(2, 1);
     if (from_compute == 0u) {
         finish("control: FAIL no channel\n", 1);
     }
@@ -96,7 +96,7 @@ void control_main(void)
 {
     static uint8_t receipt[RVM_HC_RECEIPT_MAX];
     static uint8_t forged[RVM_HC_RECEIPT_MAX];
-    uint64_t from_compute = hib_end(2, 1);
+    uint64_t from_compute = channel_end(2, 1);
     if (from_compute == 0u) {
         finish("control: FAIL no channel\n", 1);
     }

@@ -1,16 +1,10 @@
-/* What the hibernation check guests share: entry glue, hypercalls, and the computation both run. */
+/* What the hibernation check guests share besides check_guest.h: hex output and the computation both run. */
 #ifndef RVM_HIB_GUEST_H
 #define RVM_HIB_GUEST_H
 
 #include <stdint.h>
 
-#include <rvm/hypercall.h>
-
-#define HIB_ENTRY(main_fn)                                                                                         \
-    __attribute__((naked, section(".text.entry"))) void _start(void)                                               \
-    {                                                                                                              \
-        __asm__ volatile("mov x9, #0x40100000\n\tmov sp, x9\n\tb " #main_fn);                                      \
-    }
+#include "../check_guest.h"
 
 /* The computation's working set: 256 KiB of the partition's RAM, above its image and stack. */
 #define HIB_WORDS (UINT64_C(1) << 15)
@@ -19,20 +13,6 @@
 /* Message types on the compute -> control channel. */
 #define HIB_MSG_HANDLE 1u
 #define HIB_MSG_RESULT 2u
-
-static inline rvm_hc_result_t hc(uint32_t call, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
-{
-    return rvm_hc_call(RVM_HC_FID(call), a1, a2, a3, a4, 0, 0);
-}
-
-static inline void say(const char *s)
-{
-    uint64_t n = 0;
-    while (s[n] != '\0') {
-        n++;
-    }
-    (void)hc(RVM_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)s, n, 0, 0);
-}
 
 static inline void say_hex(const char *prefix, uint64_t v)
 {
@@ -47,14 +27,6 @@ static inline void say_hex(const char *prefix, uint64_t v)
     }
     line[n++] = '\n';
     (void)hc(RVM_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)line, n, 0, 0);
-}
-
-static inline _Noreturn void finish(const char *s, uint64_t code)
-{
-    say(s);
-    (void)hc(RVM_HC_EXIT, code, 0, 0, 0);
-    for (;;) {
-    }
 }
 
 /*
@@ -76,20 +48,6 @@ static inline uint64_t hib_compute(void)
         }
     }
     return state;
-}
-
-/* The caller's channel end toward or from `peer` (receive end when `receive`), 0 if none. */
-static inline uint64_t hib_end(uint64_t peer, uint64_t receive)
-{
-    for (uint64_t n = 0;; n++) {
-        rvm_hc_result_t r = hc(RVM_HC_IPC_CHANNEL, n, 0, 0, 0);
-        if (r.status != 0) {
-            return 0;
-        }
-        if (r.r2 == peer && r.r3 == receive) {
-            return r.r1;
-        }
-    }
 }
 
 #endif

@@ -8,12 +8,12 @@
 #include "ipc_guest.h"
 
 void ipcping_main(void);
-IPC_ENTRY(ipcping_main)
+CHECK_GUEST_ENTRY(ipcping_main)
 
 void ipcping_main(void)
 {
-    uint64_t to_pong = ipc_end(2, 0);
-    uint64_t from_pong = ipc_end(2, 1);
+    uint64_t to_pong = channel_end(2, 0);
+    uint64_t from_pong = channel_end(2, 1);
     if (to_pong == 0u || from_pong == 0u) {
         finish("ipcping: FAIL channel ends missing\n", 1);
     }

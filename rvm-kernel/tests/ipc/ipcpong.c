@@ -8,12 +8,12 @@
 #include "ipc_guest.h"
 
 void ipcpong_main(void);
-IPC_ENTRY(ipcpong_main)
+CHECK_GUEST_ENTRY(ipcpong_main)
 
 void ipcpong_main(void)
 {
-    uint64_t from_ping = ipc_end(1, 1);
-    uint64_t to_ping = ipc_end(1, 0);
+    uint64_t from_ping = channel_end(1, 1);
+    uint64_t to_ping = channel_end(1, 0);
     if (to_ping == 0u || from_ping == 0u) {
         finish("ipcpong: FAIL channel ends missing\n", 1);
     }
