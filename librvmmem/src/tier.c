@@ -28,6 +28,20 @@ static rvm_tier_region_t *find(const rvm_tier_engine_t *e, rvm_region_id_t id)
     return NULL;
 }
 
+/*
+ * The checks every entry point on one region starts with: INVALID_ARGUMENT for
+ * a missing engine or a failed argument check (`args_ok`), PARTITION_NOT_FOUND
+ * for an unknown id; `*r` is the region otherwise.
+ */
+static rvm_err_t region_of(const rvm_tier_engine_t *e, rvm_region_id_t id, bool args_ok, rvm_tier_region_t **r)
+{
+    if (e == NULL || !args_ok) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    *r = find(e, id);
+    return *r != NULL ? RVM_OK : RVM_ERR_PARTITION_NOT_FOUND;
+}
+
 static rvm_tier_region_t *free_slot(const rvm_tier_engine_t *e)
 {
     for (uint32_t i = 0; i < e->cfg.capacity; i++) {
@@ -145,12 +159,10 @@ rvm_err_t rvm_tier_register(rvm_tier_engine_t *e, rvm_region_id_t id, rvm_partit
 
 rvm_err_t rvm_tier_unregister(rvm_tier_engine_t *e, rvm_region_id_t id)
 {
-    if (e == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, true, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     if (r->tier == RVM_TIER_HOT || r->tier == RVM_TIER_WARM) {
         (void)rvm_buddy_free(e->cfg.buddy, r->frames, r->frame_order);
@@ -164,12 +176,10 @@ rvm_err_t rvm_tier_unregister(rvm_tier_engine_t *e, rvm_region_id_t id)
 
 rvm_err_t rvm_tier_access(rvm_tier_engine_t *e, rvm_region_id_t id)
 {
-    if (e == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, true, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     uint32_t v = (uint32_t)r->recency + RVM_RESIDENCY_ACCESS_BOOST;
     r->recency = (uint16_t)(v > RVM_RESIDENCY_MAX_COMPONENT ? RVM_RESIDENCY_MAX_COMPONENT : v);
@@ -204,12 +214,10 @@ uint32_t rvm_tier_epoch(const rvm_tier_engine_t *e)
 
 rvm_err_t rvm_tier_set_cut_value(rvm_tier_engine_t *e, rvm_region_id_t id, uint16_t value)
 {
-    if (e == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, true, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     r->cut_value = value > RVM_RESIDENCY_MAX_COMPONENT ? (uint16_t)RVM_RESIDENCY_MAX_COMPONENT : value;
     return RVM_OK;
@@ -217,12 +225,10 @@ rvm_err_t rvm_tier_set_cut_value(rvm_tier_engine_t *e, rvm_region_id_t id, uint1
 
 rvm_err_t rvm_tier_residency(const rvm_tier_engine_t *e, rvm_region_id_t id, uint16_t *score)
 {
-    if (e == NULL || score == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    const rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, score != NULL, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     *score = residency(r);
     return RVM_OK;
@@ -230,12 +236,10 @@ rvm_err_t rvm_tier_residency(const rvm_tier_engine_t *e, rvm_region_id_t id, uin
 
 rvm_err_t rvm_tier_get(const rvm_tier_engine_t *e, rvm_region_id_t id, rvm_tier_t *tier)
 {
-    if (e == NULL || tier == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    const rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, tier != NULL, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     *tier = (rvm_tier_t)r->tier;
     return RVM_OK;
@@ -409,12 +413,10 @@ static rvm_err_t to_cold(rvm_tier_engine_t *e, rvm_tier_region_t *r)
 
 rvm_err_t rvm_tier_demote(rvm_tier_engine_t *e, rvm_region_id_t id, rvm_tier_t target, rvm_tier_t *old)
 {
-    if (e == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, true, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     rvm_tier_t from = (rvm_tier_t)r->tier;
     if (!rvm_tier_valid((uint8_t)target) || target <= from || !rvm_tier_transition_adjacent(from, target)) {
@@ -465,12 +467,10 @@ rvm_err_t rvm_tier_demote(rvm_tier_engine_t *e, rvm_region_id_t id, rvm_tier_t t
 
 rvm_err_t rvm_tier_promote(rvm_tier_engine_t *e, rvm_region_id_t id, rvm_tier_t target, rvm_tier_t *old)
 {
-    if (e == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, true, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     rvm_tier_t from = (rvm_tier_t)r->tier;
     if (from == RVM_TIER_COLD || !rvm_tier_valid((uint8_t)target) || target >= from ||
@@ -524,12 +524,10 @@ rvm_err_t rvm_tier_promote(rvm_tier_engine_t *e, rvm_region_id_t id, rvm_tier_t 
 
 rvm_err_t rvm_tier_cold_receipt(const rvm_tier_engine_t *e, rvm_region_id_t id, rvm_cold_receipt_t *out)
 {
-    if (e == NULL || out == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    const rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, out != NULL, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     if (r->tier != RVM_TIER_COLD) {
         return RVM_ERR_INVALID_TIER_TRANSITION;
@@ -642,12 +640,10 @@ rvm_err_t rvm_tier_restore(rvm_tier_engine_t *e, const rvm_cold_receipt_t *recei
 rvm_err_t rvm_tier_write(rvm_tier_engine_t *e, rvm_region_id_t id, uint32_t offset, const uint8_t *bytes,
                          uint32_t len)
 {
-    if (e == NULL || bytes == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, bytes != NULL, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     if (len == 0 || offset > region_bytes(r) || len > region_bytes(r) - offset) {
         return RVM_ERR_INVALID_ARGUMENT;
@@ -675,12 +671,10 @@ rvm_err_t rvm_tier_write(rvm_tier_engine_t *e, rvm_region_id_t id, uint32_t offs
 
 rvm_err_t rvm_tier_read(const rvm_tier_engine_t *e, rvm_region_id_t id, uint32_t offset, uint8_t *buf, uint32_t len)
 {
-    if (e == NULL || buf == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    const rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, buf != NULL, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     if (offset > region_bytes(r) || len > region_bytes(r) - offset) {
         return RVM_ERR_INVALID_ARGUMENT;
@@ -695,12 +689,10 @@ rvm_err_t rvm_tier_read(const rvm_tier_engine_t *e, rvm_region_id_t id, uint32_t
 
 rvm_err_t rvm_tier_frames(const rvm_tier_engine_t *e, rvm_region_id_t id, rvm_phys_addr_t *pa)
 {
-    if (e == NULL || pa == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    const rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, pa != NULL, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     if (r->tier != RVM_TIER_HOT && r->tier != RVM_TIER_WARM) {
         return RVM_ERR_INVALID_PARTITION_STATE;
@@ -711,12 +703,10 @@ rvm_err_t rvm_tier_frames(const rvm_tier_engine_t *e, rvm_region_id_t id, rvm_ph
 
 rvm_err_t rvm_tier_anchor(const rvm_tier_engine_t *e, rvm_region_id_t id, uint64_t *sequence)
 {
-    if (e == NULL || sequence == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    const rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, sequence != NULL, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     if (r->tier != RVM_TIER_DORMANT) {
         return RVM_ERR_INVALID_PARTITION_STATE;
@@ -727,12 +717,10 @@ rvm_err_t rvm_tier_anchor(const rvm_tier_engine_t *e, rvm_region_id_t id, uint64
 
 rvm_err_t rvm_tier_refresh(rvm_tier_engine_t *e, rvm_region_id_t id)
 {
-    if (e == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, true, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     if (r->tier != RVM_TIER_DORMANT) {
         return RVM_ERR_INVALID_PARTITION_STATE;
@@ -749,12 +737,10 @@ rvm_err_t rvm_tier_refresh(rvm_tier_engine_t *e, rvm_region_id_t id)
 
 rvm_err_t rvm_tier_delta_count(const rvm_tier_engine_t *e, rvm_region_id_t id, uint32_t *count)
 {
-    if (e == NULL || count == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
-    }
-    const rvm_tier_region_t *r = find(e, id);
-    if (r == NULL) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
+    rvm_tier_region_t *r = NULL;
+    rvm_err_t found = region_of(e, id, count != NULL, &r);
+    if (found != RVM_OK) {
+        return found;
     }
     *count = r->tier == RVM_TIER_DORMANT ? rvm_delta_log_count(&r->deltas) : 0;
     return RVM_OK;

@@ -91,6 +91,20 @@ static rvm_err_t target_of(const rvm_vm_t *caller, uint64_t raw, rvm_vm_t **out)
     return RVM_OK;
 }
 
+/* What both calls check first: the domain records exist, the capability names a target, in state `state`. */
+static rvm_err_t begin(const rvm_vm_t *caller, uint64_t raw, uint8_t state, rvm_partmgr_t **mgr, rvm_vm_t **t)
+{
+    *mgr = rvm_domain_partmgr();
+    if (*mgr == NULL) {
+        return RVM_ERR_UNSUPPORTED;
+    }
+    rvm_err_t err = target_of(caller, raw, t);
+    if (err == RVM_OK && (*t)->state != state) {
+        err = RVM_ERR_INVALID_PARTITION_STATE;
+    }
+    return err;
+}
+
 static void report(const rvm_vm_t *t, const char *what, const dormant_t *d, uint64_t free_before)
 {
     rvm_console_begin();
@@ -203,17 +217,11 @@ static rvm_err_t from_cold(const rvm_vm_t *t, dormant_t *d, saved_state_t *s)
 
 static int64_t hibernate(rvm_trap_frame_t *f, const rvm_vm_t *caller)
 {
-    rvm_partmgr_t *mgr = rvm_domain_partmgr();
-    if (mgr == NULL) {
-        return RVM_ERR_UNSUPPORTED;
-    }
+    rvm_partmgr_t *mgr = NULL;
     rvm_vm_t *t = NULL;
-    rvm_err_t err = target_of(caller, f->x[1], &t);
+    rvm_err_t err = begin(caller, f->x[1], RVM_VM_RUNNABLE, &mgr, &t);
     if (err != RVM_OK) {
         return err;
-    }
-    if (t->state != RVM_VM_RUNNABLE) {
-        return RVM_ERR_INVALID_PARTITION_STATE;
     }
     if (f->x[3] < sizeof(rvm_hibernate_receipt_t)) {
         return RVM_ERR_BUFFER_TOO_SMALL;
@@ -252,17 +260,11 @@ static int64_t hibernate(rvm_trap_frame_t *f, const rvm_vm_t *caller)
 
 static int64_t reconstruct(rvm_trap_frame_t *f, const rvm_vm_t *caller)
 {
-    rvm_partmgr_t *mgr = rvm_domain_partmgr();
-    if (mgr == NULL) {
-        return RVM_ERR_UNSUPPORTED;
-    }
+    rvm_partmgr_t *mgr = NULL;
     rvm_vm_t *t = NULL;
-    rvm_err_t err = target_of(caller, f->x[1], &t);
+    rvm_err_t err = begin(caller, f->x[1], RVM_VM_HIBERNATED, &mgr, &t);
     if (err != RVM_OK) {
         return err;
-    }
-    if (t->state != RVM_VM_HIBERNATED) {
-        return RVM_ERR_INVALID_PARTITION_STATE;
     }
     if (f->x[3] != sizeof(rvm_hibernate_receipt_t)) {
         return RVM_ERR_INVALID_ARGUMENT;

@@ -21,6 +21,8 @@
 #include <rvm/uart.h>
 #include <rvm/vgic.h>
 
+#include "report.h"
+
 /* QEMU virt's devices; the kernel will take them from the device tree. */
 #define VIRT_PL011 0x09000000u
 #define VIRT_PL011_CLK 24000000u
@@ -36,39 +38,6 @@
 #define BRK_IMM 0x7u
 #define TRAP_REPLY 0x5eedull
 #define TIMER_IRQS_WANTED 5u
-
-static unsigned failures;
-
-static void put_hex(uint64_t v)
-{
-    rvm_hal_console_puts("0x");
-    for (int shift = 60; shift >= 0; shift -= 4) {
-        rvm_hal_console_putc("0123456789abcdef"[(v >> (unsigned)shift) & 0xfu]);
-    }
-}
-
-static void check(bool ok, const char *what, uint64_t detail)
-{
-    if (ok) {
-        return;
-    }
-    failures++;
-    rvm_hal_console_puts("[RVM] el2: FAIL ");
-    rvm_hal_console_puts(what);
-    rvm_hal_console_puts(" detail=");
-    put_hex(detail);
-    rvm_hal_console_puts("\n");
-}
-
-/* Semihosting SYS_EXIT: QEMU exits with `status`. */
-static _Noreturn void semihost_exit(uint64_t status)
-{
-    uint64_t block[2] = { 0x20026u, status };
-    register uint64_t x0 __asm__("x0") = 0x18u;
-    register uint64_t *x1 __asm__("x1") = block;
-    __asm__ volatile("hlt #0xf000" : : "r"(x0), "r"(x1) : "memory");
-    rvm_hal_halt();
-}
 
 /* What the trap handler saw, for the main flow to check. */
 static volatile struct {

@@ -23,6 +23,8 @@
 #include <rvm/pflash.h>
 #include <rvm/uart.h>
 
+#include "report.h"
+
 #define VIRT_PL011 0x09000000u
 #define VIRT_PL011_CLK 24000000u
 #define FLASH_BANK 1u
@@ -36,41 +38,10 @@
 #define PERSIST_MARKER 200u
 #define MARKER_MAGIC 0x48534c46504d5652ull /* "RVMPFLSH" */
 
-static unsigned failures;
 static rvm_pflash_t flash;
 static uint8_t bounce[RVM_PFLASH_MAX_ERASE_SIZE];
 static uint8_t buf[EB_BLOCKS * BS];
 static uint8_t want[EB_BLOCKS * BS];
-
-static void put_hex(uint64_t v)
-{
-    rvm_hal_console_puts("0x");
-    for (int shift = 60; shift >= 0; shift -= 4) {
-        rvm_hal_console_putc("0123456789abcdef"[(v >> (unsigned)shift) & 0xfu]);
-    }
-}
-
-static void check(bool ok, const char *what, uint64_t detail)
-{
-    if (ok) {
-        return;
-    }
-    failures++;
-    rvm_hal_console_puts("[RVM] el2: FAIL ");
-    rvm_hal_console_puts(what);
-    rvm_hal_console_puts(" detail=");
-    put_hex(detail);
-    rvm_hal_console_puts("\n");
-}
-
-static _Noreturn void semihost_exit(uint64_t status)
-{
-    uint64_t block[2] = { 0x20026u, status };
-    register uint64_t x0 __asm__("x0") = 0x18u;
-    register uint64_t *x1 __asm__("x1") = block;
-    __asm__ volatile("hlt #0xf000" : : "r"(x0), "r"(x1) : "memory");
-    rvm_hal_halt();
-}
 
 void rvm_hal_trap(rvm_trap_frame_t *frame, unsigned vector)
 {
