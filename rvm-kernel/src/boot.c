@@ -255,6 +255,9 @@ static rvm_err_t create_objects(void)
     }
     rvm_vm_setup(&caps, rvm_arch_parange());
     rvm_hypercall_setup(&caps);
+    if (err == RVM_OK) {
+        err = rvm_domain_init();
+    }
     rvm_hibernation_setup(&caps);
     return err;
 }

@@ -163,6 +163,11 @@ static void switch_to(sched_cpu_t *c, rvm_vm_t *next, rvm_trap_frame_t *f)
     if (c->current != NULL && c->current->state == RVM_VM_RUNNABLE) {
         rvm_vcpu_save(&c->current->vcpu, f);
         rvm_virq_switch_out(c->current);
+        rvm_domain_leave(c->current);
+    }
+    /* With at most RVM_HAL_CPU_MAX partitions on CPUs, one of the 255 VMIDs is always free or reclaimable. */
+    if (rvm_domain_run(next) != RVM_OK) {
+        rvm_shutdown_fatal("no VMID for partition", next->id);
     }
     rvm_arch_vttbr_activate(rvm_vm_vttbr(next));
     rvm_vcpu_load(&next->vcpu, f);

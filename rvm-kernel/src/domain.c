@@ -10,6 +10,7 @@
 #include <rvm/ipc.h>
 #include <rvm/partition.h>
 #include <rvm/rights.h>
+#include <rvm/vmid.h>
 #include <rvm/vcpu.h>
 
 #include "audit.h"
@@ -141,25 +142,58 @@ static rvm_err_t add_end(rvm_cap_handle_t h, rvm_edge_id_t edge, uint32_t owner,
     return RVM_OK;
 }
 
+rvm_err_t rvm_domain_init(void)
+{
+    return rvm_part_init(&parts, rvm_audit_log(), flush_vmid, NULL);
+}
+
+rvm_err_t rvm_domain_register(uint32_t id, uint16_t *vmid)
+{
+    rvm_partition_id_t got = 0;
+    rvm_err_t err = rvm_part_create(&parts, RVM_PARTITION_TYPE_AGENT, 1, 0, &got);
+    if (err == RVM_OK && got != id) {
+        err = RVM_ERR_INTERNAL_ERROR;
+    }
+    if (err == RVM_OK) {
+        err = rvm_part_transition(&parts, id, RVM_PARTITION_RUNNING);
+    }
+    /* Its first VMID, which its stage-2 space is made for; it is on no CPU until the scheduler picks it. */
+    bool fresh = false;
+    if (err == RVM_OK) {
+        err = rvm_vmid_acquire(&parts, id, rvm_audit_now_ns(), vmid, &fresh);
+    }
+    if (err == RVM_OK) {
+        err = rvm_vmid_descheduled(&parts, id);
+    }
+    return err;
+}
+
+rvm_err_t rvm_domain_run(rvm_vm_t *p)
+{
+    uint16_t vmid = 0;
+    bool fresh = false;
+    rvm_err_t err = rvm_vmid_acquire(&parts, p->id, rvm_audit_now_ns(), &vmid, &fresh);
+    if (err == RVM_OK && fresh) {
+        /* Its old VMID was reclaimed (and flushed) while it was off every CPU. */
+        p->vmid = vmid;
+        err = rvm_s2_set_vmid(&p->s2, vmid);
+    }
+    return err;
+}
+
+void rvm_domain_leave(const rvm_vm_t *p)
+{
+    (void)rvm_vmid_descheduled(&parts, p->id);
+}
+
 rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps, const rvm_dtb_platform_t *plat)
 {
     size_t count = 0;
     const rvm_config_channel_t *cfg = rvm_config_channels(&count);
     cap_manager_of_leases = caps;
-    rvm_err_t err = rvm_part_init(&parts, rvm_audit_log(), flush_vmid, NULL);
-    for (uint32_t i = 0; i < rvm_vm_created() && err == RVM_OK; i++) {
-        rvm_vm_t *p = rvm_vm_slot(i);
-        rvm_partition_id_t id = 0;
-        err = rvm_part_create(&parts, RVM_PARTITION_TYPE_AGENT, 1, 0, &id);
-        if (err == RVM_OK && id != p->id) {
-            err = RVM_ERR_INTERNAL_ERROR;
-        }
-        if (err == RVM_OK) {
-            err = rvm_part_transition(&parts, id, RVM_PARTITION_RUNNING);
-        }
-        if (err == RVM_OK && rvm_config_share_region()) {
-            err = add_region(p);
-        }
+    rvm_err_t err = RVM_OK;
+    for (uint32_t i = 0; i < rvm_vm_created() && err == RVM_OK && rvm_config_share_region(); i++) {
+        err = add_region(rvm_vm_slot(i));
     }
     const rvm_ipc_ops_t ops = { share, unshare, NULL };
     if (err == RVM_OK) {
@@ -342,7 +376,10 @@ int64_t rvm_domain_ipc_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call
 
 void rvm_domain_release(rvm_vm_t *p)
 {
+    /* Off its CPU first: a partition on one can only migrate, and its VMID goes back flushed. */
+    rvm_domain_leave(p);
     if (!active) {
+        (void)rvm_part_transition(&parts, p->id, RVM_PARTITION_DESTROYED);
         return;
     }
     /* Receivers lose their mappings of its region before the region's frames can go anywhere else. */

@@ -23,7 +23,22 @@
 /* Channel ends an image can hold, both directions of every configured channel. */
 #define RVM_DOMAIN_CHANNEL_ENDS_MAX 32u
 
-/* Once the partitions exist: registers them as domains, maps their regions and creates the configured channels. */
+/* The coherence-domain records, before any partition is created. */
+rvm_err_t rvm_domain_init(void);
+/*
+ * A partition being created (id `id`, the next one) becomes a domain, Running,
+ * with the VMID its stage-2 space starts with (librvmpart's pool of 255).
+ */
+rvm_err_t rvm_domain_register(uint32_t id, uint16_t *vmid);
+/*
+ * `p` is about to run on this CPU: it holds a VMID from now until
+ * rvm_domain_leave, a fresh one (set in its stage-2 space) if its last was
+ * reclaimed while it was off every CPU.
+ */
+rvm_err_t rvm_domain_run(rvm_vm_t *p);
+/* `p` left this CPU: its VMID may be reclaimed for another partition from now on. */
+void rvm_domain_leave(const rvm_vm_t *p);
+/* Once the partitions exist: maps their regions, sets up leases and creates the configured channels. */
 rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps, const rvm_dtb_platform_t *plat);
 /* RVM_HC_LEASE_GRANT and RVM_HC_LEASE_REVOKE for `caller`; returns the status it set. */
 int64_t rvm_domain_lease_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call);

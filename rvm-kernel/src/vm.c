@@ -1,4 +1,4 @@
-/* Partition machines (vm.h); VMIDs come from a bitmap allocator, never from the partition id. */
+/* Partition machines (vm.h); VMIDs come from librvmpart's pool (domain.h), never from the partition id. */
 #include "vm.h"
 
 #include <stddef.h>
@@ -14,11 +14,8 @@
 #include "frames.h"
 #include "dispatch.h"
 
-#define VMID_WORDS ((RVM_S2_VMID_MAX + 64u) / 64u)
-
 static rvm_vm_t table[RVM_VM_MAX];
 static uint32_t created;
-static uint64_t vmid_used[VMID_WORDS];
 static rvm_cap_manager_t *cap_manager;
 static uint32_t cpu_parange;
 
@@ -62,22 +59,6 @@ void rvm_vm_setup(rvm_cap_manager_t *caps, uint32_t parange)
 {
     cap_manager = caps;
     cpu_parange = parange;
-}
-
-static uint16_t vmid_alloc(void)
-{
-    for (uint32_t v = RVM_S2_VMID_MIN; v <= RVM_S2_VMID_MAX; v++) {
-        if ((vmid_used[v / 64u] & (UINT64_C(1) << (v % 64u))) == 0u) {
-            vmid_used[v / 64u] |= UINT64_C(1) << (v % 64u);
-            return (uint16_t)v;
-        }
-    }
-    return 0;
-}
-
-static void vmid_free(uint16_t v)
-{
-    vmid_used[v / 64u] &= ~(UINT64_C(1) << (v % 64u));
 }
 
 /*
@@ -155,11 +136,11 @@ rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out)
     p->id = created + 1u;
     p->name = cfg->name;
     p->ram_bytes = cfg->ram_bytes;
-    p->vmid = vmid_alloc();
-    if (p->vmid == 0u) {
-        return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
+    rvm_err_t err = rvm_domain_register(p->id, &p->vmid);
+    if (err != RVM_OK) {
+        return err;
     }
-    rvm_err_t err = rvm_frames_alloc(cfg->ram_bytes, &p->ram_pa);
+    err = rvm_frames_alloc(cfg->ram_bytes, &p->ram_pa);
     if (err == RVM_OK) {
         err = rvm_s2_init(&p->s2, p->vmid, cpu_parange, &s2_ops);
     }
@@ -174,8 +155,7 @@ rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out)
         err = grant_caps(p, cfg);
     }
     if (err != RVM_OK) {
-        /* A failed creation ends the boot, so the RAM and tables it took are not worth handing back. */
-        vmid_free(p->vmid);
+        /* A failed creation ends the boot, so the RAM, tables and VMID it took are not worth handing back. */
         return err;
     }
     p->cfg = cfg;
@@ -291,7 +271,6 @@ void rvm_vm_stop(rvm_vm_t *p, bool fault, uint64_t code)
     }
     rvm_domain_release(p);
     rvm_hibernation_release(p);
-    vmid_free(p->vmid);
     rvm_dispatch_fp_release(p);
 }
 

@@ -466,3 +466,12 @@ rvm_err_t rvm_s2_translate(const rvm_s2_space_t *s, rvm_gpa_t ipa, rvm_s2_walk_t
         return RVM_OK;
     }
 }
+
+rvm_err_t rvm_s2_set_vmid(rvm_s2_space_t *s, uint16_t vmid)
+{
+    if (s == NULL || vmid < RVM_S2_VMID_MIN || vmid > RVM_S2_VMID_MAX) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    s->vmid = vmid;
+    return RVM_OK;
+}

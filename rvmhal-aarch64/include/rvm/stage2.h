@@ -116,6 +116,12 @@ rvm_s2_attr_t rvm_s2_desc_attr(uint64_t desc);
 rvm_err_t rvm_s2_init(rvm_s2_space_t *s, uint16_t vmid, uint32_t parange, const rvm_s2_ops_t *ops);
 /* Unmaps everything, invalidates the whole VMID and returns every frame, root included; `s` is then unusable. */
 void rvm_s2_destroy(rvm_s2_space_t *s);
+/*
+ * The VMID (1..255) the space's invalidations and VTTBR name from now on, when
+ * the kernel hands the space another one (VMIDs are a cache of 255 shared by
+ * more spaces); RVM_ERR_INVALID_ARGUMENT outside 1..255, nothing changed.
+ */
+rvm_err_t rvm_s2_set_vmid(rvm_s2_space_t *s, uint16_t vmid);
 
 /* Maps [ipa, +size) to [pa, +size) with 2 MiB blocks where both addresses and the length allow, else 4 KiB pages.
  * Errors change nothing: ALIGNMENT_ERROR, MEMORY_OVERLAP, OUT_OF_MEMORY, INVALID_ARGUMENT (size 0, range beyond

@@ -285,6 +285,28 @@ START_TEST(init_errors)
 }
 END_TEST
 
+/* A space handed another VMID names it in VTTBR and in every later invalidation; a bad VMID changes nothing. */
+START_TEST(vmid_changes_hands)
+{
+    env_open();
+    rvm_s2_space_t s = new_space(5, PARANGE_40);
+    ck_assert_int_eq(rvm_s2_set_vmid(&s, 0), RVM_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(rvm_s2_set_vmid(&s, 256), RVM_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(rvm_s2_set_vmid(NULL, 7), RVM_ERR_INVALID_ARGUMENT);
+    ck_assert_uint_eq(s.vmid, 5);
+    ck_assert_int_eq(rvm_s2_set_vmid(&s, 200), RVM_OK);
+    ck_assert_uint_eq(rvm_s2_vttbr(s.vmid, s.root) >> 48, 200);
+    ck_assert_int_eq(rvm_s2_map(&s, rvm_gpa(0x200000u), rvm_phys(0x40200000u), PAGE, RVM_S2_ATTR_WRITE), RVM_OK);
+    E.n_inval = 0;
+    ck_assert_int_eq(rvm_s2_unmap(&s, rvm_gpa(0x200000u), PAGE), RVM_OK);
+    ck_assert_uint_ge(E.n_inval, 1);
+    ck_assert_uint_eq(E.invals[0].vmid, 200);
+    rvm_s2_destroy(&s);
+    ck_assert_uint_eq(E.outstanding, 0);
+    env_close();
+}
+END_TEST
+
 START_TEST(map_errors)
 {
     env_open();
@@ -773,6 +795,7 @@ int main(void)
     tcase_add_test(tc, registers);
     tcase_add_test(tc, descriptors);
     tcase_add_test(tc, init_errors);
+    tcase_add_test(tc, vmid_changes_hands);
     tcase_add_test(tc, map_errors);
     tcase_add_test(tc, small_pa_size);
     tcase_add_test(tc, block_or_page);
