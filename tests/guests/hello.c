@@ -15,7 +15,7 @@
  */
 #include "guest.h"
 
-#define NULL_CALLS 64
+#define NULL_CALLS 512
 
 int main(void)
 {
