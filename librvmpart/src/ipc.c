@@ -46,6 +46,23 @@ static rvm_ipc_channel_t *channel_of(rvm_ipc_t *ipc, rvm_edge_id_t edge)
     return i == RVM_IPC_MAX_CHANNELS ? NULL : &ipc->channels[i];
 }
 
+/*
+ * The checks the read-only queries start with: INVALID_ARGUMENT without the
+ * table or an output (`args_ok`), PARTITION_NOT_FOUND for an unknown edge.
+ */
+static rvm_err_t channel_for(const rvm_ipc_t *ipc, rvm_edge_id_t edge, bool args_ok, const rvm_ipc_channel_t **c)
+{
+    if (ipc == NULL || !args_ok) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    uint32_t i = channel_index(ipc, edge);
+    if (i == RVM_IPC_MAX_CHANNELS) {
+        return RVM_ERR_PARTITION_NOT_FOUND;
+    }
+    *c = &ipc->channels[i];
+    return RVM_OK;
+}
+
 static void edge_payload(uint8_t *pl, rvm_edge_id_t edge)
 {
     rvm_le64_store(pl, edge);
@@ -387,42 +404,36 @@ rvm_err_t rvm_ipc_wait(rvm_ipc_t *ipc, rvm_edge_id_t edge, rvm_partition_id_t ca
 
 rvm_err_t rvm_ipc_weight(const rvm_ipc_t *ipc, rvm_edge_id_t edge, uint64_t *weight)
 {
-    if (ipc == NULL || weight == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
+    const rvm_ipc_channel_t *c = NULL;
+    rvm_err_t err = channel_for(ipc, edge, weight != NULL, &c);
+    if (err != RVM_OK) {
+        return err;
     }
-    uint32_t i = channel_index(ipc, edge);
-    if (i == RVM_IPC_MAX_CHANNELS) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
-    }
-    *weight = ipc->channels[i].weight;
+    *weight = c->weight;
     return RVM_OK;
 }
 
 rvm_err_t rvm_ipc_pending(const rvm_ipc_t *ipc, rvm_edge_id_t edge, uint32_t *n)
 {
-    if (ipc == NULL || n == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
+    const rvm_ipc_channel_t *c = NULL;
+    rvm_err_t err = channel_for(ipc, edge, n != NULL, &c);
+    if (err != RVM_OK) {
+        return err;
     }
-    uint32_t i = channel_index(ipc, edge);
-    if (i == RVM_IPC_MAX_CHANNELS) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
-    }
-    *n = ipc->channels[i].tail - ipc->channels[i].head;
+    *n = c->tail - c->head;
     return RVM_OK;
 }
 
 rvm_err_t rvm_ipc_endpoints(const rvm_ipc_t *ipc, rvm_edge_id_t edge, rvm_partition_id_t *source,
                             rvm_partition_id_t *dest)
 {
-    if (ipc == NULL || source == NULL || dest == NULL) {
-        return RVM_ERR_INVALID_ARGUMENT;
+    const rvm_ipc_channel_t *c = NULL;
+    rvm_err_t err = channel_for(ipc, edge, source != NULL && dest != NULL, &c);
+    if (err != RVM_OK) {
+        return err;
     }
-    uint32_t i = channel_index(ipc, edge);
-    if (i == RVM_IPC_MAX_CHANNELS) {
-        return RVM_ERR_PARTITION_NOT_FOUND;
-    }
-    *source = ipc->channels[i].source;
-    *dest = ipc->channels[i].dest;
+    *source = c->source;
+    *dest = c->dest;
     return RVM_OK;
 }
 

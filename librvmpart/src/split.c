@@ -283,13 +283,13 @@ static rvm_err_t attenuated_copy(const rvm_part_world_t *w, rvm_partition_id_t a
 static rvm_err_t split_caps(const rvm_part_world_t *w, rvm_partition_t *a, rvm_partition_t *b)
 {
     /* Walk a snapshot: the view changes as capabilities move. */
-    rvm_cap_handle_t todo[RVM_PART_MAX_CAPS];
+    rvm_cap_handle_t snapshot[RVM_PART_MAX_CAPS];
     uint32_t n = a->cap_count;
     for (uint32_t i = 0; i < n; i++) {
-        todo[i] = a->caps[i];
+        snapshot[i] = a->caps[i];
     }
     for (uint32_t i = 0; i < n; i++) {
-        rvm_cap_handle_t h = todo[i];
+        rvm_cap_handle_t h = snapshot[i];
         if (rvm_ipc_is_endpoint_cap(w->ipc, h)) {
             continue;
         }

@@ -3,9 +3,9 @@
  * interface is the hardware's virtual CPU interface (GICV) mapped where the
  * device tree puts GICC, so acknowledging and ending interrupts never traps;
  * its distributor is emulated here for the 32 private interrupts a
- * single-vCPU partition can own (SGIs and PPIs; SPIs are not implemented, so
- * their registers read as zero and ignore writes, as the GIC architecture
- * specifies for interrupts a distributor does not have). The EL1 virtual
+ * single-vCPU partition can own (SGIs and PPIs). A partition's distributor
+ * has no SPIs: it reports 32 lines, so their registers read as zero and
+ * ignore writes, as the GIC architecture specifies for absent interrupts. The EL1 virtual
  * timer's interrupt is forwarded through a hardware list register.
  */
 #ifndef RVM_KERNEL_VIRQ_H

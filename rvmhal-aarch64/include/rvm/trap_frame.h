@@ -21,7 +21,7 @@ typedef struct rvm_trap_frame {
     uint64_t hpfar; /* HPFAR_EL2 (stage-2 faults from a lower EL) */
 } rvm_trap_frame_t;
 
-/* The assembly stubs store at these offsets; a change here must change vectors.S. */
+/* vectors.S stores at these offsets; the _Static_asserts below keep the two in step. */
 _Static_assert(offsetof(rvm_trap_frame_t, elr) == 248, "trap frame layout is shared with vectors.S");
 _Static_assert(sizeof(rvm_trap_frame_t) == 288, "trap frame size is shared with vectors.S");
 
