@@ -29,8 +29,22 @@ rvm_err_t rvm_coh_engine_add_partition(rvm_coh_engine_t *en, rvm_partition_id_t 
         en->entries[idx].score = RVM_COHERENCE_MAX;
         en->entries[idx].pressure = RVM_CUT_PRESSURE_ZERO;
         en->entries[idx].active = true;
+        en->entries[idx].splittable = true;
     }
     return err;
+}
+
+rvm_err_t rvm_coh_engine_set_splittable(rvm_coh_engine_t *en, rvm_partition_id_t pid, bool splittable)
+{
+    uint16_t idx;
+    if (en == NULL) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    if (rvm_coh_graph_index_of(&en->graph, pid, &idx) != RVM_OK) {
+        return RVM_ERR_PARTITION_NOT_FOUND;
+    }
+    en->entries[idx].splittable = splittable;
+    return RVM_OK;
 }
 
 rvm_err_t rvm_coh_engine_remove_partition(rvm_coh_engine_t *en, rvm_partition_id_t pid)
@@ -118,7 +132,7 @@ rvm_err_t rvm_coh_engine_recommend(rvm_coh_engine_t *en, rvm_coh_decision_t *out
     }
     uint32_t split = RVM_COH_MAX_NODES;
     for (uint32_t i = 0; i < RVM_COH_MAX_NODES; i++) {
-        if (en->entries[i].active && rvm_coh_should_split(en->entries[i].pressure) &&
+        if (en->entries[i].active && en->entries[i].splittable && rvm_coh_should_split(en->entries[i].pressure) &&
             (split == RVM_COH_MAX_NODES || en->entries[i].pressure > en->entries[split].pressure)) {
             split = i;
         }

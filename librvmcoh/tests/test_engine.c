@@ -137,6 +137,36 @@ START_TEST(merge_needs_signal_and_predicted_score)
 }
 END_TEST
 
+START_TEST(single_task_partitions_merge_instead_of_split)
+{
+    rvm_coh_decision_t d;
+    /* Two pairs that talk only within the pair, each partition alone: every pressure is 10000. */
+    ck_assert_int_eq(rvm_coh_engine_record_communication(&en, 1, 2, 100), RVM_OK);
+    ck_assert_int_eq(rvm_coh_engine_record_communication(&en, 2, 1, 100), RVM_OK);
+    ck_assert_int_eq(rvm_coh_engine_record_communication(&en, 3, 4, 300), RVM_OK);
+    ck_assert_int_eq(rvm_coh_engine_record_communication(&en, 4, 3, 300), RVM_OK);
+    ck_assert_int_eq(rvm_coh_engine_tick(&en, 20, &d), RVM_OK);
+    ck_assert_uint_eq(d.kind, RVM_COH_SPLIT);
+    for (rvm_partition_id_t p = 1; p <= 4; p++) {
+        ck_assert_uint_eq(rvm_coh_engine_pressure(&en, p), 10000);
+        ck_assert_int_eq(rvm_coh_engine_set_splittable(&en, p, p == 4), RVM_OK);
+    }
+    ck_assert_int_eq(rvm_coh_engine_recommend(&en, &d), RVM_OK);
+    ck_assert_uint_eq(d.kind, RVM_COH_SPLIT);
+    ck_assert_uint_eq(d.a, 4);
+    ck_assert_int_eq(rvm_coh_engine_set_splittable(&en, 4, false), RVM_OK);
+    /* Nothing can be split: the pairs merge, each predicted to score 10000 together (equal signals: first pair). */
+    ck_assert_int_eq(rvm_coh_engine_recommend(&en, &d), RVM_OK);
+    ck_assert_uint_eq(d.kind, RVM_COH_MERGE);
+    ck_assert_uint_eq(d.a, 1);
+    ck_assert_uint_eq(d.b, 2);
+    ck_assert_uint_eq(d.signal_bp, 5000);
+    ck_assert_uint_eq(d.predicted_score, 10000);
+    ck_assert_int_eq(rvm_coh_engine_set_splittable(&en, 9, true), RVM_ERR_PARTITION_NOT_FOUND);
+    ck_assert_int_eq(rvm_coh_engine_set_splittable(NULL, 1, true), RVM_ERR_INVALID_ARGUMENT);
+}
+END_TEST
+
 START_TEST(adaptive_load_keeps_stale_scores)
 {
     rvm_coh_decision_t d;
@@ -190,6 +220,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, split_carries_a_fresh_cut);
     tcase_add_test(tc, merge_needs_signal_and_predicted_score);
+    tcase_add_test(tc, single_task_partitions_merge_instead_of_split);
     tcase_add_test(tc, adaptive_load_keeps_stale_scores);
     tcase_add_test(tc, degraded_engine_makes_no_decisions);
     suite_add_tcase(s, tc);

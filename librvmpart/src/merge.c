@@ -69,7 +69,8 @@ static bool caps_ok(const rvm_part_world_t *w, const rvm_partition_t *x, const r
 
 /* The first failing precondition in the documented order, or RVM_MERGE_OK. */
 static uint8_t first_failure(const rvm_part_world_t *w, rvm_partition_id_t caller, rvm_cap_handle_t h,
-                             const rvm_cap_policy_ctx_t *policy, const rvm_partition_t *x, const rvm_partition_t *y)
+                             const rvm_cap_policy_ctx_t *policy, const rvm_partition_t *x, const rvm_partition_t *y,
+                             uint32_t predicted)
 {
     if (!state_ok(x, y)) {
         return RVM_MERGE_STATE;
@@ -80,8 +81,8 @@ static uint8_t first_failure(const rvm_part_world_t *w, rvm_partition_id_t calle
     if (!rvm_ipc_adjacent(w->ipc, x->id, y->id)) {
         return RVM_MERGE_NO_EDGE;
     }
-    if (!rvm_coherence_meets(x->coherence, RVM_COHERENCE_DEFAULT_MERGE_THRESHOLD) ||
-        !rvm_coherence_meets(y->coherence, RVM_COHERENCE_DEFAULT_MERGE_THRESHOLD)) {
+    if (predicted > RVM_COHERENCE_MAX || !rvm_coherence_meets((rvm_coherence_score_t)predicted,
+                                                              RVM_COHERENCE_DEFAULT_MERGE_THRESHOLD)) {
         return RVM_MERGE_COHERENCE;
     }
     if (rvm_lease_windows_overlap(w->leases, x->id, y->id) ||
@@ -170,7 +171,7 @@ static rvm_err_t execute(const rvm_part_world_t *w, rvm_partition_id_t caller, r
 
 rvm_err_t rvm_part_merge(const rvm_part_world_t *w, rvm_partition_id_t caller, rvm_cap_handle_t authority,
                          const rvm_cap_policy_ctx_t *policy, rvm_partition_id_t absorber,
-                         rvm_partition_id_t absorbed, uint8_t *reason)
+                         rvm_partition_id_t absorbed, uint32_t predicted, uint8_t *reason)
 {
     uint8_t dummy = 0;
     uint8_t *why = reason != NULL ? reason : &dummy;
@@ -186,7 +187,7 @@ rvm_err_t rvm_part_merge(const rvm_part_world_t *w, rvm_partition_id_t caller, r
     }
     uint8_t pl[RVM_WITNESS_PAYLOAD_SIZE];
     pair_payload(pl, absorber, absorbed);
-    uint8_t r = first_failure(w, caller, authority, policy, x, y);
+    uint8_t r = first_failure(w, caller, authority, policy, x, y, predicted);
     if (r != RVM_MERGE_OK) {
         rvm_err_t e = rvm_part_emit(w->parts->log, RVM_ACTION_PARTITION_MERGE, 0, caller, absorbed, 0, pl, r);
         *why = r;

@@ -17,6 +17,8 @@ static rvm_cap_handle_t auth;
 static rvm_edge_id_t xy;
 static rvm_part_world_t w;
 static uint64_t nonce;
+/* The merged partition's predicted score the tests pass (the threshold unless a test lowers it). */
+static uint32_t predicted;
 
 static void setup(void)
 {
@@ -27,13 +29,15 @@ static void setup(void)
     rvm_cap_handle_t t;
     rvm_cap_handle_t r;
     ck_assert_int_eq(rvm_ipc_create(fx.ipc, x, y, 1, &xy, &t, &r), RVM_OK);
-    ck_assert_int_eq(rvm_part_set_scores(fx.parts, x, 8000, 0), RVM_OK);
-    ck_assert_int_eq(rvm_part_set_scores(fx.parts, y, 7000, 0), RVM_OK);
+    /* Partitions that only talk to each other: each scores 0 alone, yet they merge (the predicted score decides). */
+    ck_assert_int_eq(rvm_part_set_scores(fx.parts, x, 0, 10000), RVM_OK);
+    ck_assert_int_eq(rvm_part_set_scores(fx.parts, y, 0, 10000), RVM_OK);
     ck_assert_int_eq(rvm_cap_create_root(&fx.caps, 0, RVM_OBJ_PARTITION, x, RVM_RIGHT_WRITE | RVM_RIGHT_PROVE, 0, ctl,
                                          &auth),
                      RVM_OK);
     w = (rvm_part_world_t){ fx.parts, fx.ipc, fx.leases, &fx.caps };
     nonce = 1;
+    predicted = 7000;
 }
 static void teardown(void) { fx_close(); }
 
@@ -51,7 +55,7 @@ static void expect_rejected(rvm_partition_id_t caller, rvm_cap_handle_t h, uint8
     uint32_t count = rvm_part_count(fx.parts);
     rvm_cap_policy_ctx_t p = policy();
     uint8_t got = 0xFF;
-    ck_assert_int_eq(rvm_part_merge(&w, caller, h, &p, x, y, &got), RVM_ERR_MERGE_PRECONDITION_FAILED);
+    ck_assert_int_eq(rvm_part_merge(&w, caller, h, &p, x, y, predicted, &got), RVM_ERR_MERGE_PRECONDITION_FAILED);
     ck_assert_uint_eq(got, reason);
     ck_assert_uint_eq(fx_records(), before + 1);
     rvm_witness_record_t r = fx_last();
@@ -75,7 +79,9 @@ END_TEST
 
 START_TEST(reject_coherence)
 {
-    ck_assert_int_eq(rvm_part_set_scores(fx.parts, y, 6999, 0), RVM_OK);
+    predicted = 6999;
+    expect_rejected(ctl, auth, RVM_MERGE_COHERENCE);
+    predicted = 10001;
     expect_rejected(ctl, auth, RVM_MERGE_COHERENCE);
 }
 END_TEST
@@ -128,7 +134,7 @@ START_TEST(read_only_overlap_is_fine)
     ck_assert_int_eq(rvm_part_region_add(fx.parts, x, &rx), RVM_OK);
     ck_assert_int_eq(rvm_part_region_add(fx.parts, y, &ry), RVM_OK);
     rvm_cap_policy_ctx_t p = policy();
-    ck_assert_int_eq(rvm_part_merge(&w, ctl, auth, &p, x, y, NULL), RVM_OK);
+    ck_assert_int_eq(rvm_part_merge(&w, ctl, auth, &p, x, y, 7000, NULL), RVM_OK);
 }
 END_TEST
 
@@ -217,7 +223,7 @@ START_TEST(merge_moves_everything)
     uint64_t before = fx_records();
     rvm_cap_policy_ctx_t p = policy();
     uint8_t reason = 0xFF;
-    ck_assert_int_eq(rvm_part_merge(&w, ctl, auth, &p, x, y, &reason), RVM_OK);
+    ck_assert_int_eq(rvm_part_merge(&w, ctl, auth, &p, x, y, 10000, &reason), RVM_OK);
     ck_assert_uint_eq(reason, RVM_MERGE_OK);
 
     rvm_witness_record_t r = fx_record(before);
@@ -294,9 +300,9 @@ START_TEST(bad_arguments)
 {
     rvm_cap_policy_ctx_t p = policy();
     uint64_t before = fx_records();
-    ck_assert_int_eq(rvm_part_merge(&w, ctl, auth, &p, x, x, NULL), RVM_ERR_INVALID_ARGUMENT);
-    ck_assert_int_eq(rvm_part_merge(&w, ctl, auth, &p, x, 999, NULL), RVM_ERR_PARTITION_NOT_FOUND);
-    ck_assert_int_eq(rvm_part_merge(NULL, ctl, auth, &p, x, y, NULL), RVM_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(rvm_part_merge(&w, ctl, auth, &p, x, x, 7000, NULL), RVM_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(rvm_part_merge(&w, ctl, auth, &p, x, 999, 7000, NULL), RVM_ERR_PARTITION_NOT_FOUND);
+    ck_assert_int_eq(rvm_part_merge(NULL, ctl, auth, &p, x, y, 7000, NULL), RVM_ERR_INVALID_ARGUMENT);
     ck_assert_uint_eq(fx_records(), before);
 }
 END_TEST

@@ -161,7 +161,7 @@ static void run_merge(const uint8_t *a, rvm_partition_id_t x, rvm_partition_id_t
     rvm_cap_policy_ctx_t pol = { .expected_owner = 1, .region_base = 0, .region_limit = 1, .lease_expiry_ns = 9,
                                  .current_time_ns = a[5] % 12u, .max_delegation_depth = 8, .nonce = nonce };
     rvm_part_world_t w = { &parts, &ipc, &leases, &caps };
-    (void)rvm_part_merge(&w, 1, auth, &pol, x, y, NULL);
+    (void)rvm_part_merge(&w, 1, auth, &pol, x, y, 7000, NULL);
     (void)rvm_cap_delete(&caps, 1, auth);
 }
 

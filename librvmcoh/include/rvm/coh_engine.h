@@ -45,6 +45,7 @@ typedef struct rvm_coh_entry {
     rvm_coherence_score_t score;
     rvm_cut_pressure_t pressure;
     bool active;
+    bool splittable; /* the kernel's say: false for a partition with a single task, which no cut can divide */
 } rvm_coh_entry_t;
 
 typedef struct rvm_coh_engine {
@@ -57,13 +58,20 @@ typedef struct rvm_coh_engine {
 
 /* Starts an engine with a 32-node, 128-edge graph; mincut configuration errors as rvm_coh_mincut_init. */
 rvm_err_t rvm_coh_engine_init(rvm_coh_engine_t *en, const rvm_coh_mincut_config_t *cfg, rvm_witness_log_t *log);
-/* Adds a partition (score 10000, pressure 0); errors as rvm_coh_graph_add_node. */
+/* Adds a partition (score 10000, pressure 0, splittable); errors as rvm_coh_graph_add_node. */
 rvm_err_t rvm_coh_engine_add_partition(rvm_coh_engine_t *en, rvm_partition_id_t pid);
 /* Removes a partition and its traffic; PARTITION_NOT_FOUND if absent. */
 rvm_err_t rvm_coh_engine_remove_partition(rvm_coh_engine_t *en, rvm_partition_id_t pid);
 /* Adds w to the from->to edge, creating it if needed; PARTITION_NOT_FOUND / RESOURCE_LIMIT_EXCEEDED. */
 rvm_err_t rvm_coh_engine_record_communication(rvm_coh_engine_t *en, rvm_partition_id_t from, rvm_partition_id_t to,
                                               uint64_t w);
+/*
+ * Whether a Split of pid can be carried out (it holds more than one task).
+ * Unsplittable partitions are never recommended for Split, so the pressure of
+ * a single-task partition cannot hide every Merge behind a Split that cannot
+ * happen; PARTITION_NOT_FOUND if absent.
+ */
+rvm_err_t rvm_coh_engine_set_splittable(rvm_coh_engine_t *en, rvm_partition_id_t pid, bool splittable);
 /* One epoch: decay, recompute scores and pressures if the load allows, then recommend into *out. */
 rvm_err_t rvm_coh_engine_tick(rvm_coh_engine_t *en, uint32_t load_percent, rvm_coh_decision_t *out);
 /* Current recommendation from the stored scores and pressures; a Split carries a fresh cut. */

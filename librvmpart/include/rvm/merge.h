@@ -10,7 +10,11 @@
  *                      capability naming the absorber, owned by `caller`, and
  *                      P2 (librvmcap) with `policy` (owner, lease time, depth, fresh nonce)
  *   1 NO_EDGE          a CommEdge joins them (either direction)
- *   2 COHERENCE        both coherence scores >= 7000 bp (the merge threshold)
+ *   2 COHERENCE        the coherence score the merged partition is predicted
+ *                      to have (the coherence engine's, from their traffic)
+ *                      reaches 7000 bp, the merge threshold (DECISIONS 8: two
+ *                      partitions that talk only to each other score 0 apart
+ *                      and 10000 together, so their own scores cannot decide)
  *   3 LEASE_CONFLICT   their leased MMIO windows overlap (one stage-2 would
  *                      alias them) or together they would hold more than 16 leases
  *   4 REGION_OVERLAP   a region of one overlaps a region of the other and
@@ -65,12 +69,13 @@ typedef enum rvm_merge_reason {
 
 
 /*
- * Merges `absorbed` into `absorber` as described above. `reason` (may be
+ * Merges `absorbed` into `absorber` as described above; `predicted` is the
+ * merged partition's predicted score in bp. `reason` (may be
  * NULL) receives the failed precondition or RVM_MERGE_OK. PARTITION_NOT_FOUND
  * or INVALID_ARGUMENT (same ids, nulls) are reported without a record.
  */
 rvm_err_t rvm_part_merge(const rvm_part_world_t *w, rvm_partition_id_t caller, rvm_cap_handle_t authority,
                          const rvm_cap_policy_ctx_t *policy, rvm_partition_id_t absorber,
-                         rvm_partition_id_t absorbed, uint8_t *reason);
+                         rvm_partition_id_t absorbed, uint32_t predicted, uint8_t *reason);
 
 #endif
