@@ -31,9 +31,10 @@
 #include <rvm/vcpu.h>
 
 #include "audit.h"
+#include "coherence.h"
+#include "cold.h"
 #include "config.h"
 #include "domain.h"
-#include "cold.h"
 #include "console.h"
 #include "cpu.h"
 #include "frames.h"
@@ -44,6 +45,7 @@
 #include "vm.h"
 #include "dispatch.h"
 #include "shutdown.h"
+#include "task.h"
 #include "virq.h"
 
 #define FDT_MAGIC 0xD00DFEEDu
@@ -258,6 +260,9 @@ static rvm_err_t create_objects(void)
     if (err == RVM_OK) {
         err = rvm_domain_init();
     }
+    if (err == RVM_OK) {
+        err = rvm_coherence_init();
+    }
     rvm_hibernation_setup(&caps);
     return err;
 }
@@ -336,6 +341,9 @@ static rvm_err_t stage_work(void *c, rvm_boot_t *b, uint8_t stage, const void **
         if (err == RVM_OK) {
             /* Channels join partitions, so they come once every partition exists. */
             err = rvm_domain_setup(&caps, &ctx.plat);
+        }
+        if (err == RVM_OK) {
+            err = rvm_task_setup();
         }
         if (err == RVM_OK) {
             rvm_hibernation_restore_cold();

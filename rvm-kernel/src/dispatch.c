@@ -32,9 +32,11 @@
 #include <rvm/smp.h>
 
 #include "audit.h"
+#include "coherence.h"
 #include "domain.h"
 #include "lock.h"
 #include "shutdown.h"
+#include "task.h"
 #include "virq.h"
 
 #define US_PER_S 1000000u
@@ -51,6 +53,11 @@ RVM_SCHED_STORAGE_DEFINE(sched_storage, RVM_HAL_CPU_MAX, RVM_VM_MAX);
 static rvm_sched_t sched;
 static uint64_t next_epoch_ns;
 static uint64_t switches;
+/* Counter ticks each CPU slept in idle_until_tick, and the counter at the last load reading. */
+static uint64_t idle_ticks[RVM_HAL_CPU_MAX];
+static uint64_t load_since;
+static uint32_t online_cpus;
+static const rvm_sched_part_config_t part_config_template = { { 0, 0, 0 }, 0, 0, RVM_PRIORITY_DEFAULT };
 
 static sched_cpu_t *here(void)
 {
@@ -79,27 +86,57 @@ rvm_err_t rvm_dispatch_setup(uint32_t cpu_count)
     rvm_sched_config_t cfg;
     rvm_sched_config_default(&cfg, (uint16_t)cpu_count);
     cfg.max_per_cpu = RVM_VM_MAX < RVM_SCHED_QUEUE_CAP ? RVM_VM_MAX : RVM_SCHED_QUEUE_CAP;
-    /* No coherence engine in this image yet: the scheduler runs degraded, pressure ignored (DC-1). */
-    cfg.coherence_present = false;
+    /* Without the coherence engine (DC-1) the scheduler runs degraded: pressure ignored. */
+    cfg.coherence_present = rvm_coherence_enabled();
+    online_cpus = cpu_count;
     rvm_err_t err = rvm_sched_init(&sched, &sched_storage, &cfg, rvm_audit_log());
     for (uint16_t cpu = 0; cpu < cpu_count && err == RVM_OK; cpu++) {
         err = rvm_sched_cpu_online(&sched, cpu);
     }
-    const rvm_sched_part_config_t part = { { 0, 0, 0 }, (UINT64_C(1) << cpu_count) - 1u, 0, RVM_PRIORITY_DEFAULT };
     for (uint32_t i = 0; i < rvm_vm_created() && err == RVM_OK; i++) {
-        rvm_vm_t *p = rvm_vm_slot(i);
-        uint16_t cpu = 0;
-        err = rvm_sched_register(&sched, p->id, &part);
-        if (err == RVM_OK) {
-            err = rvm_sched_place(&sched, p->id, &cpu);
-        }
-        if (err == RVM_OK) {
-            p->cpu = cpu;
-            enqueue(p);
-        }
+        err = rvm_dispatch_add(rvm_vm_slot(i));
     }
     next_epoch_ns = rvm_audit_now_ns() + rvm_sched_epoch_interval_ns(&sched);
+    load_since = rvm_hal_timer_now();
     return err;
+}
+
+rvm_err_t rvm_dispatch_add(rvm_vm_t *p)
+{
+    rvm_sched_part_config_t part = part_config_template;
+    part.affinity = (UINT64_C(1) << online_cpus) - 1u;
+    uint16_t cpu = 0;
+    rvm_err_t err = rvm_sched_register(&sched, p->id, &part);
+    if (err == RVM_OK) {
+        err = rvm_sched_place(&sched, p->id, &cpu);
+    }
+    if (err == RVM_OK) {
+        p->cpu = cpu;
+        enqueue(p);
+    }
+    return err;
+}
+
+void rvm_dispatch_set_pressure(uint32_t pid, uint32_t pressure_bp)
+{
+    (void)rvm_sched_set_pressure(&sched, pid, pressure_bp);
+}
+
+/* Busy share of every online CPU's time since the last reading; a CPU parked for good counts as idle. */
+static uint32_t load_percent(void)
+{
+    uint64_t now = rvm_hal_timer_now();
+    uint64_t span = (now - load_since) * online_cpus;
+    uint64_t idle = 0;
+    for (uint32_t cpu = 0; cpu < online_cpus; cpu++) {
+        idle += idle_ticks[cpu];
+        idle_ticks[cpu] = 0;
+    }
+    load_since = now;
+    if (span == 0u || idle >= span) {
+        return 0;
+    }
+    return (uint32_t)((span - idle) * 100u / span);
 }
 
 uint64_t rvm_dispatch_switches(void)
@@ -192,6 +229,9 @@ static bool any_runnable(bool this_cpu_only)
 /* Nothing left to run here while other CPUs still have partitions: stop ticking and sleep for good. */
 _Noreturn static void park(void)
 {
+    /* Nothing may be placed here any more (a split's new half, for one): this CPU will not look. */
+    (void)rvm_sched_cpu_offline(&sched, this_cpu());
+    idle_ticks[rvm_hal_cpu_id()] = 0;
     rvm_hal_timer_stop();
     rvm_kernel_unlock();
     for (;;) {
@@ -268,7 +308,10 @@ void rvm_dispatch_tick(rvm_trap_frame_t *f)
     if (rvm_hal_cpu_id() == 0u && rvm_audit_now_ns() >= next_epoch_ns) {
         (void)rvm_sched_tick_epoch(&sched, NULL);
         next_epoch_ns += rvm_sched_epoch_interval_ns(&sched);
-        rvm_domain_tick(rvm_sched_epoch(&sched));
+        uint64_t epoch = rvm_sched_epoch(&sched);
+        rvm_domain_tick(epoch);
+        rvm_task_epoch(epoch);
+        rvm_coherence_epoch(epoch, load_percent());
     }
     wake(c, true);
     if (c->current != NULL && c->current->state == RVM_VM_RUNNABLE && !c->current->waiting) {
@@ -315,8 +358,10 @@ static void idle_until_tick(sched_cpu_t *c, rvm_trap_frame_t *f)
     arm_idle_wakeup(c);
     for (;;) {
         rvm_kernel_unlock();
+        uint64_t slept = rvm_hal_timer_now();
         rvm_hal_wait_for_interrupt();
         rvm_kernel_lock();
+        idle_ticks[rvm_hal_cpu_id()] += rvm_hal_timer_now() - slept;
         uint32_t ack = rvm_hal_irq_ack();
         uint32_t intid = ack & RVM_HAL_IRQ_INTID_MASK;
         if (intid == RVM_HAL_IRQ_SPURIOUS) {

@@ -16,6 +16,10 @@
  * partition on the least loaded one and queues it; before any CPU starts.
  */
 rvm_err_t rvm_dispatch_setup(uint32_t cpu_count);
+/* A partition created while the system runs (a split's second half) is placed on the least loaded CPU and queued. */
+rvm_err_t rvm_dispatch_add(rvm_vm_t *p);
+/* The coherence engine's cut pressure of `pid`: its scheduling boost from its next enqueue (ignored when degraded). */
+void rvm_dispatch_set_pressure(uint32_t pid, uint32_t pressure_bp);
 /* Partition switches so far, on all CPUs. */
 uint64_t rvm_dispatch_switches(void);
 /*

@@ -14,6 +14,7 @@
 #include <rvm/vcpu.h>
 
 #include "audit.h"
+#include "coherence.h"
 #include "config.h"
 #include "console.h"
 #include "frames.h"
@@ -31,6 +32,18 @@ static rvm_ipc_t ipc;
 /* No device is leasable on this platform yet: the table stays empty, and hibernation checks it. */
 static rvm_lease_table_t leases;
 static channel_end_t ends[RVM_DOMAIN_CHANNEL_ENDS_MAX];
+
+/* A channel the kernel made for task messages from one partition to another; its ends stay with the kernel. */
+typedef struct link {
+    rvm_edge_id_t edge;
+    uint32_t from;
+    uint32_t to;
+    rvm_cap_handle_t send_end;
+    rvm_cap_handle_t recv_end;
+    bool live;
+} link_t;
+
+static link_t links[RVM_DOMAIN_LINKS_MAX];
 static uint32_t end_count;
 static bool active;
 static rvm_cap_manager_t *cap_manager_of_leases;
@@ -168,6 +181,16 @@ rvm_err_t rvm_domain_register(uint32_t id, uint16_t *vmid)
     return err;
 }
 
+rvm_err_t rvm_domain_adopt(uint32_t id, uint16_t *vmid)
+{
+    bool fresh = false;
+    rvm_err_t err = rvm_vmid_acquire(&parts, id, rvm_audit_now_ns(), vmid, &fresh);
+    if (err == RVM_OK) {
+        err = rvm_vmid_descheduled(&parts, id);
+    }
+    return err;
+}
+
 rvm_err_t rvm_domain_run(rvm_vm_t *p)
 {
     uint16_t vmid = 0;
@@ -271,6 +294,9 @@ static int64_t send(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     /* A handle that is no end of the caller's still goes to the library, which answers with the capability error. */
     err = rvm_ipc_send(&ipc, e != NULL ? e->edge : 0u, caller->id, handle_of(f->x[1]), (uint16_t)f->x[4], buf,
                        (uint16_t)len);
+    if (err == RVM_OK && e != NULL) {
+        rvm_coherence_message(caller->id, e->peer, RVM_COHERENCE_NO_TASK, RVM_COHERENCE_NO_TASK);
+    }
     set(f, err, 0, 0, 0);
     return err == RVM_ERR_RESOURCE_LIMIT_EXCEEDED ? 0 : err;
 }
@@ -389,6 +415,7 @@ void rvm_domain_release(rvm_vm_t *p)
             ends[i].owner = 0;
         }
     }
+    rvm_domain_links_forget(p->id);
     if (region_pa[p->id].bits != 0u) {
         (void)rvm_frames_free(region_pa[p->id], RVM_HC_SHARE_REGION_BYTES);
         region_pa[p->id] = (rvm_phys_addr_t){ 0 };
@@ -453,6 +480,117 @@ void rvm_domain_tick(uint64_t epoch)
         rvm_console_dec(epoch);
         rvm_console_end();
     }
+}
+
+static link_t *link_between(uint32_t from, uint32_t to)
+{
+    for (uint32_t i = 0; i < RVM_DOMAIN_LINKS_MAX; i++) {
+        if (links[i].live && links[i].from == from && links[i].to == to) {
+            return &links[i];
+        }
+    }
+    return NULL;
+}
+
+static rvm_err_t link_open(uint32_t from, uint32_t to, link_t **out)
+{
+    for (uint32_t i = 0; i < RVM_DOMAIN_LINKS_MAX; i++) {
+        link_t *l = &links[i];
+        if (!l->live) {
+            rvm_err_t err = rvm_ipc_create(&ipc, from, to, from, &l->edge, &l->send_end, &l->recv_end);
+            if (err != RVM_OK) {
+                return err;
+            }
+            l->from = from;
+            l->to = to;
+            l->live = true;
+            *out = l;
+            return RVM_OK;
+        }
+    }
+    return RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
+}
+
+rvm_err_t rvm_domain_link_send(uint32_t from, uint32_t to, const void *msg, uint16_t len)
+{
+    if (!active) {
+        return RVM_ERR_NOT_FOUND;
+    }
+    link_t *l = link_between(from, to);
+    if (l == NULL) {
+        rvm_err_t err = link_open(from, to, &l);
+        if (err != RVM_OK) {
+            return err;
+        }
+    }
+    return rvm_ipc_send(&ipc, l->edge, from, l->send_end, RVM_DOMAIN_LINK_MSG_TYPE, msg, len);
+}
+
+rvm_err_t rvm_domain_link_pop(uint32_t part, bool incoming_only, void *msg, uint16_t *len, bool *got)
+{
+    *got = false;
+    for (uint32_t i = 0; i < RVM_DOMAIN_LINKS_MAX && active; i++) {
+        const link_t *l = &links[i];
+        if (!l->live || (l->to != part && (incoming_only || l->from != part))) {
+            continue;
+        }
+        rvm_ipc_msg_t m;
+        rvm_err_t err = rvm_ipc_recv(&ipc, l->edge, l->to, l->recv_end, &m, got);
+        if (err != RVM_OK) {
+            return err;
+        }
+        if (*got) {
+            uint8_t *out = msg;
+            for (uint32_t b = 0; b < m.payload_len; b++) {
+                out[b] = m.payload[b];
+            }
+            *len = m.payload_len;
+            return RVM_OK;
+        }
+    }
+    return RVM_OK;
+}
+
+rvm_err_t rvm_domain_links_close(uint32_t part, uint32_t keep_peer)
+{
+    for (uint32_t i = 0; i < RVM_DOMAIN_LINKS_MAX; i++) {
+        link_t *l = &links[i];
+        if (!l->live || (l->from != part && l->to != part)) {
+            continue;
+        }
+        uint32_t peer = l->from == part ? l->to : l->from;
+        uint32_t queued = 0;
+        rvm_err_t err = rvm_ipc_pending(&ipc, l->edge, &queued);
+        if (err == RVM_OK && queued != 0u) {
+            err = RVM_ERR_INVALID_PARTITION_STATE;
+        }
+        if (err == RVM_OK && peer != keep_peer) {
+            err = rvm_ipc_destroy(&ipc, l->edge);
+            l->live = err != RVM_OK;
+        }
+        if (err != RVM_OK) {
+            return err;
+        }
+    }
+    return RVM_OK;
+}
+
+void rvm_domain_links_forget(uint32_t part)
+{
+    for (uint32_t i = 0; i < RVM_DOMAIN_LINKS_MAX; i++) {
+        if (links[i].from == part || links[i].to == part) {
+            links[i].live = false;
+        }
+    }
+}
+
+rvm_err_t rvm_domain_world(rvm_part_world_t *w)
+{
+    if (!active) {
+        return RVM_ERR_NOT_FOUND;
+    }
+    *w = (rvm_part_world_t){ &parts, &ipc, &leases, cap_manager_of_leases };
+    return RVM_OK;
 }
 
 rvm_partmgr_t *rvm_domain_partmgr(void)

@@ -22,6 +22,7 @@
 #include "dispatch.h"
 #include "hibernation.h"
 #include "perf.h"
+#include "task.h"
 #include "virq.h"
 
 #define VENDOR_MASK 0xFFFF0000u
@@ -54,6 +55,7 @@ typedef enum call_kind {
     CALL_CHANNEL,
     CALL_HIBERNATION,
     CALL_LEASE,
+    CALL_TASK,
 } call_kind_t;
 
 /* A validated request: what invoke() needs and nothing it must still check. */
@@ -103,6 +105,10 @@ static call_kind_t classify(uint32_t fid)
         case RVM_HC_RECONSTRUCT: return CALL_HIBERNATION;
         case RVM_HC_LEASE_GRANT:
         case RVM_HC_LEASE_REVOKE: return CALL_LEASE;
+        case RVM_HC_TASK_SYNC:
+        case RVM_HC_TASK_SEND:
+        case RVM_HC_TASK_RECV:
+        case RVM_HC_TASK_DONE: return CALL_TASK;
         default: return CALL_UNKNOWN;
         }
     }
@@ -136,6 +142,10 @@ static rvm_rights_t self_right(call_kind_t kind, const rvm_trap_frame_t *f)
     case CALL_WITNESS_QUERY:
         /* With a log handle, that capability alone decides (decode_log_handle). */
         return f->x[3] == 0u ? RVM_RIGHT_READ : 0u;
+    case CALL_TASK: {
+        uint32_t call = (uint32_t)f->x[0] & VENDOR_CALL_MASK;
+        return call == RVM_HC_TASK_SEND || call == RVM_HC_TASK_DONE ? RVM_RIGHT_WRITE : RVM_RIGHT_READ;
+    }
     case CALL_CHANNEL:
         /* Listing its channel ends is about the caller; the others are authorised by the end they name. */
         return (f->x[0] & VENDOR_CALL_MASK) == RVM_HC_IPC_CHANNEL ? RVM_RIGHT_READ : 0u;
@@ -228,6 +238,7 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_vm_t *caller, reque
     case CALL_CHANNEL:
     case CALL_HIBERNATION:
     case CALL_LEASE:
+    case CALL_TASK:
         r->a3 = f->x[0] & VENDOR_CALL_MASK;
         return RVM_OK;
     case CALL_PSCI_FEATURES:
@@ -323,6 +334,8 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_vm_t *caller, const request_t *r)
         return rvm_hibernation_call(f, caller, (uint32_t)r->a3);
     case CALL_LEASE:
         return rvm_domain_lease_call(f, caller, (uint32_t)r->a3);
+    case CALL_TASK:
+        return rvm_task_call(f, caller, (uint32_t)r->a3);
     case CALL_SMCCC_VERSION:
         f->x[0] = SMCCC_VERSION_1_1;
         return 0;

@@ -12,6 +12,7 @@
 #include "dispatch.h"
 #include "frames.h"
 #include "perf.h"
+#include "task.h"
 #include "vm.h"
 
 static uint64_t faults_contained;
@@ -36,6 +37,7 @@ _Noreturn void rvm_shutdown(void)
     /* The log is complete: stream its tail and end line first, so that the
      * summary is the run's last line, where tools and people look for it. */
     rvm_audit_end();
+    rvm_task_report();
     /* Every partition has ended: all its RAM and stage-2 tables must be back in the allocator. */
     uint64_t free_now = rvm_frames_available();
     rvm_console_begin();
@@ -83,5 +85,6 @@ _Noreturn void rvm_shutdown_fatal(const char *why, uint64_t detail)
     rvm_console_hex(detail);
     rvm_console_end();
     rvm_audit_end();
+    rvm_task_report();
     rvm_arch_system_exit(RVM_EXIT_KERNEL_ERROR);
 }

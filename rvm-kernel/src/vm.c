@@ -9,10 +9,12 @@
 #include <rvm/vcpu.h>
 
 #include "audit.h"
+#include "coherence.h"
 #include "domain.h"
 #include "hibernation.h"
 #include "frames.h"
 #include "dispatch.h"
+#include "task.h"
 
 static rvm_vm_t table[RVM_VM_MAX];
 static uint32_t created;
@@ -121,7 +123,7 @@ static rvm_err_t boot_image(rvm_vm_t *p)
     return rvm_vcpu_check_entry(&p->vcpu, RVM_CONFIG_GUEST_RAM_IPA, cfg->ram_bytes);
 }
 
-rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out)
+static rvm_err_t check_config(const rvm_config_partition_t *cfg)
 {
     uint64_t image_len = rvm_config_image_len(cfg);
     if (created == RVM_VM_MAX) {
@@ -131,19 +133,13 @@ rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out)
         image_len > cfg->ram_bytes) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
-    rvm_vm_t *p = &table[created];
-    *p = (rvm_vm_t){ 0 };
-    p->id = created + 1u;
-    p->name = cfg->name;
-    p->ram_bytes = cfg->ram_bytes;
-    rvm_err_t err = rvm_domain_register(p->id, &p->vmid);
-    if (err != RVM_OK) {
-        return err;
-    }
-    err = rvm_frames_alloc(cfg->ram_bytes, &p->ram_pa);
-    if (err == RVM_OK) {
-        err = rvm_s2_init(&p->s2, p->vmid, cpu_parange, &s2_ops);
-    }
+    return RVM_OK;
+}
+
+/* Everything after the VMID: stage-2 over `p->ram_pa`, interrupts, capabilities, image; witnessed; runnable. */
+static rvm_err_t build(rvm_vm_t *p, const rvm_config_partition_t *cfg)
+{
+    rvm_err_t err = rvm_s2_init(&p->s2, p->vmid, cpu_parange, &s2_ops);
     if (err == RVM_OK) {
         err = rvm_s2_map(&p->s2, (rvm_gpa_t){ RVM_CONFIG_GUEST_RAM_IPA }, p->ram_pa, cfg->ram_bytes,
                          RVM_S2_ATTR_WRITE | RVM_S2_ATTR_EXEC);
@@ -154,8 +150,11 @@ rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out)
     if (err == RVM_OK) {
         err = grant_caps(p, cfg);
     }
+    if (err == RVM_OK) {
+        err = rvm_cap_create_root(cap_manager, 0, RVM_OBJ_PARTITION, p->id, RVM_RIGHT_WRITE | RVM_RIGHT_PROVE, 0, 0,
+                                  &p->kernel_cap);
+    }
     if (err != RVM_OK) {
-        /* A failed creation ends the boot, so the RAM, tables and VMID it took are not worth handing back. */
         return err;
     }
     p->cfg = cfg;
@@ -172,6 +171,62 @@ rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out)
     }
     p->state = RVM_VM_RUNNABLE;
     created++;
+    rvm_coherence_partition_added(p->id);
+    return RVM_OK;
+}
+
+rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out)
+{
+    rvm_err_t err = check_config(cfg);
+    if (err != RVM_OK) {
+        return err;
+    }
+    rvm_vm_t *p = &table[created];
+    *p = (rvm_vm_t){ 0 };
+    p->id = created + 1u;
+    p->name = cfg->name;
+    p->ram_bytes = cfg->ram_bytes;
+    err = rvm_domain_register(p->id, &p->vmid);
+    if (err == RVM_OK) {
+        err = rvm_frames_alloc(cfg->ram_bytes, &p->ram_pa);
+    }
+    /* A failed creation at boot ends the boot, so what it took is not worth handing back. */
+    if (err == RVM_OK) {
+        err = build(p, cfg);
+    }
+    if (err == RVM_OK) {
+        *out = p;
+    }
+    return err;
+}
+
+rvm_err_t rvm_vm_adopt(const rvm_config_partition_t *cfg, uint32_t id, rvm_phys_addr_t ram, rvm_vm_t **out)
+{
+    rvm_err_t err = check_config(cfg);
+    if (err == RVM_OK && id != created + 1u) {
+        err = RVM_ERR_INTERNAL_ERROR;
+    }
+    if (err != RVM_OK) {
+        return err;
+    }
+    rvm_vm_t *p = &table[created];
+    *p = (rvm_vm_t){ 0 };
+    p->id = id;
+    p->name = cfg->name;
+    p->ram_bytes = cfg->ram_bytes;
+    p->ram_pa = ram;
+    err = rvm_domain_adopt(id, &p->vmid);
+    if (err == RVM_OK) {
+        err = build(p, cfg);
+    }
+    if (err != RVM_OK) {
+        /* The tables built so far go; the RAM stays the caller's. */
+        if (p->s2.root.bits != 0u) {
+            rvm_s2_destroy(&p->s2);
+        }
+        *p = (rvm_vm_t){ 0 };
+        return err;
+    }
     *out = p;
     return RVM_OK;
 }
@@ -265,6 +320,8 @@ void rvm_vm_stop(rvm_vm_t *p, bool fault, uint64_t code)
      * The tables go (and the VMID's TLB entries with them) before the RAM goes
      * back to the allocator, which zeroes it before any later owner gets it.
      */
+    rvm_task_partition_ended(p);
+    rvm_coherence_partition_removed(p->id);
     rvm_s2_destroy(&p->s2);
     if (had_ram) {
         (void)rvm_frames_free(p->ram_pa, p->ram_bytes);

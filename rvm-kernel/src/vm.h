@@ -44,6 +44,8 @@ typedef struct rvm_vm {
     const rvm_config_partition_t *cfg; /* what it was created from, and is rebuilt from on reset */
     rvm_cap_handle_t caps[RVM_CONFIG_MAX_CAPS];
     rvm_cap_handle_t self_cap;  /* of caps[]: the one to itself, which every service hypercall checks (P1) */
+    /* The hypervisor's own Partition WRITE|PROVE capability to it: the authority of the splits and merges it decides. */
+    rvm_cap_handle_t kernel_cap;
     uint64_t refusals;          /* hypercalls refused, witnessed or not */
     rvm_console_line_t line;
     rvm_vdist_t vdist;          /* its emulated distributor */
@@ -60,6 +62,14 @@ typedef struct rvm_vm {
 void rvm_vm_setup(rvm_cap_manager_t *caps, uint32_t parange);
 /* Creates a runnable partition from a configuration entry: VMID, zeroed RAM with the image, stage-2, caps. */
 rvm_err_t rvm_vm_create(const rvm_config_partition_t *cfg, rvm_vm_t **out);
+/*
+ * Creates the machine of partition `id`, which librvmpart made itself (a
+ * split's second half; `id` is the next id), from `cfg` with RAM the caller
+ * took from the allocator beforehand (`ram`, cfg->ram_bytes), so that the one
+ * step that can run out of memory comes before the split. On failure the RAM
+ * is the caller's again.
+ */
+rvm_err_t rvm_vm_adopt(const rvm_config_partition_t *cfg, uint32_t id, rvm_phys_addr_t ram, rvm_vm_t **out);
 /* The live (runnable or stopped) partition `id`, or NULL. */
 rvm_vm_t *rvm_vm_get(uint64_t id);
 /* Partition in table slot `slot` (0-based) whatever its state, or NULL past the table. */

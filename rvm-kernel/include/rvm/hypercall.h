@@ -55,7 +55,7 @@
 #include <stdint.h>
 
 #define RVM_HYPERCALL_ABI_VERSION_MAJOR 0u
-#define RVM_HYPERCALL_ABI_VERSION_MINOR 4u
+#define RVM_HYPERCALL_ABI_VERSION_MINOR 5u
 #define RVM_HYPERCALL_ABI_VERSION ((RVM_HYPERCALL_ABI_VERSION_MAJOR << 16) | RVM_HYPERCALL_ABI_VERSION_MINOR)
 
 /* Where every partition's RAM starts and its image is entered. */
@@ -103,6 +103,17 @@
 #define RVM_HC_IPC_SEND_REGION 0x36u /* x1 = send handle, x2 = message type: shares the caller's region
                                        * (RVM_HC_SHARE_REGION_IPA) read-only with the receiver, zero-copy (RVM
                                        * allocation) [as IPC_SEND] */
+#define RVM_HC_TASK_SYNC 0x38u       /* a safe point: -> x1 = mask of the tasks the caller hosts now (bit t), x2 =
+                                       * RVM_HC_TASK_ALL_DONE when every task of the image has finished. Until its
+                                       * next TASK_SYNC the caller touches no task page outside that mask: tasks
+                                       * move between partitions only here (RVM allocation) [self READ] */
+#define RVM_HC_TASK_SEND 0x39u       /* x1 = sending task (hosted by the caller), x2 = receiving task, x3 = a 64-bit
+                                       * word: delivered in order, never dropped; RVM_HC_IPC_FULL while the
+                                       * receiver's queue is full (RVM allocation) [self WRITE] */
+#define RVM_HC_TASK_RECV 0x3Au       /* x1 = a task the caller hosts -> x1 = RVM_HC_IPC_GOT | sending task, x2 = the
+                                       * word; x1 = 0 when nothing is queued (RVM allocation) [self READ] */
+#define RVM_HC_TASK_DONE 0x3Bu       /* x1 = a task the caller hosts, x2 = words it sent, x3 = received, x4 =
+                                       * errors it found: the task has finished (RVM allocation) [self WRITE] */
 #define RVM_HC_LEASE_GRANT 0x40u     /* x1 = handle of a Device capability, x2 = holder partition id, x3 = duration
                                        * in scheduler epochs (10 ms; 1..RVM_HC_LEASE_MAX_EPOCHS) -> x1 = lease id:
                                        * the device's registers are mapped into the holder at their physical
@@ -139,6 +150,17 @@
 #define RVM_HC_RECEIPT_MAX 1024u
 /* Longest device lease, in scheduler epochs (since ABI 0.4). */
 #define RVM_HC_LEASE_MAX_EPOCHS 100000u
+/*
+ * Tasks (since ABI 0.5): units of work the kernel places, splits and merges
+ * between partitions along the communication graph (the coherence engine).
+ * Task t's state lives in one page at RVM_HC_TASK_WINDOW_IPA + t * 4 KiB,
+ * mapped only in the partition hosting it; its messages wait in the kernel
+ * while it moves. Images without tasks answer TASK_* with RVM_ERR_NOT_FOUND.
+ */
+#define RVM_HC_TASK_WINDOW_IPA 0x70000000u
+#define RVM_HC_TASK_PAGE_BYTES 0x1000u
+#define RVM_HC_TASK_MAX 32u
+#define RVM_HC_TASK_ALL_DONE 1u
 /* Refusals per partition that are witnessed (see above). */
 #define RVM_HC_REFUSALS_WITNESSED 16u
 

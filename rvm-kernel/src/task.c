@@ -1,0 +1,663 @@
+/* Tasks and their placement (see task.h). */
+#include "task.h"
+
+#include <stddef.h>
+
+#include <rvm/action_kind.h>
+#include <rvm/cap_verify.h>
+#include <rvm/endian.h>
+#include <rvm/hypercall.h>
+#include <rvm/merge.h>
+#include <rvm/split.h>
+
+#include "audit.h"
+#include "coherence.h"
+#include "console.h"
+#include "dispatch.h"
+#include "domain.h"
+#include "frames.h"
+#include "shutdown.h"
+
+/* Messages waiting for one task; a full inbox makes senders retry. */
+#define INBOX_DEPTH 64u
+/* librvmpart region ids of task pages: clear of the share regions, whose ids are partition ids. */
+#define TASK_REGION_BASE 0x1000u
+/* A task message on a channel between partitions: sending task, receiving task, word (little-endian). */
+#define WIRE_BYTES 16u
+#define NS_PER_MS 1000000u
+/* Epochs between two console lines of message counts. */
+#define REPORT_EPOCHS 10u
+/* A split's cut must be from the last few epochs: older, the traffic it describes may be gone. */
+#define CUT_MAX_STALENESS 10u
+
+_Static_assert(RVM_TASKS <= RVM_HC_TASK_MAX, "task masks are 32 bits");
+_Static_assert(RVM_HC_IPC_INLINE_MAX >= WIRE_BYTES, "a task message fits one inline IPC payload");
+
+typedef struct task_msg {
+    uint32_t from;
+    uint64_t word;
+} task_msg_t;
+
+typedef struct task {
+    uint32_t host; /* partition whose stage-2 maps the page; 0: ended (or no such task) */
+    rvm_phys_addr_t page;
+    task_msg_t inbox[INBOX_DEPTH];
+    uint32_t head;
+    uint32_t queued;
+    bool done;
+} task_t;
+
+typedef enum op_kind {
+    OP_NONE = 0,
+    OP_SPLIT,
+    OP_MERGE,
+} op_kind_t;
+
+/* The one structural operation waiting for its partition's safe point. */
+typedef struct op {
+    uint8_t kind;          /* op_kind_t */
+    uint32_t part;         /* the partition that carries it out: the one split, or the one absorbed */
+    uint32_t absorber;     /* merge */
+    uint32_t b_tasks;      /* split: task-id mask of the new half */
+    uint32_t predicted;    /* merge: the engine's predicted score of the result */
+    uint64_t cut_epoch;    /* split */
+    uint64_t deadline_ns;  /* DC-7 */
+} op_t;
+
+typedef struct counts {
+    uint64_t cross;
+    uint64_t intra;
+} counts_t;
+
+static task_t tasks[RVM_TASKS > 0u ? RVM_TASKS : 1u];
+static op_t pending;
+static counts_t total;
+static counts_t window;
+static uint64_t window_start;
+static uint64_t epoch_now;
+static uint32_t splits;
+static uint32_t merges;
+static uint32_t abandoned;
+static uint32_t refused_ops;
+static uint64_t policy_nonce;
+
+static uint64_t page_ipa(uint32_t t)
+{
+    return RVM_HC_TASK_WINDOW_IPA + (uint64_t)t * RVM_HC_TASK_PAGE_BYTES;
+}
+
+static rvm_region_desc_t region_of(uint32_t t)
+{
+    return (rvm_region_desc_t){ TASK_REGION_BASE + t, page_ipa(t), 1, RVM_REGION_READ | RVM_REGION_WRITE };
+}
+
+static rvm_err_t map_page(uint32_t t, uint32_t pid)
+{
+    rvm_vm_t *p = rvm_vm_get(pid);
+    if (p == NULL || p->state != RVM_VM_RUNNABLE) {
+        return RVM_ERR_PARTITION_NOT_FOUND;
+    }
+    /* Data only: a task page is never executable. */
+    return rvm_s2_map(&p->s2, rvm_gpa(page_ipa(t)), tasks[t].page, RVM_HC_TASK_PAGE_BYTES, RVM_S2_ATTR_WRITE);
+}
+
+rvm_err_t rvm_task_setup(void)
+{
+    uint32_t parts = rvm_vm_created();
+    rvm_partmgr_t *mgr = rvm_domain_partmgr();
+    if (RVM_TASKS == 0u) {
+        return RVM_OK;
+    }
+    if (parts == 0u || mgr == NULL) {
+        return RVM_ERR_INVALID_PARTITION_STATE;
+    }
+    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+        /* Round-robin, as a static placement would: the engine has seen no traffic yet. */
+        uint32_t host = rvm_vm_slot(t % parts)->id;
+        rvm_err_t err = rvm_frames_alloc(RVM_HC_TASK_PAGE_BYTES, &tasks[t].page);
+        if (err != RVM_OK) {
+            return err;
+        }
+        tasks[t].host = host;
+        err = map_page(t, host);
+        if (err == RVM_OK) {
+            err = rvm_part_task_add(mgr, host, t);
+        }
+        const rvm_region_desc_t region = region_of(t);
+        if (err == RVM_OK) {
+            err = rvm_part_region_add(mgr, host, &region);
+        }
+        if (err != RVM_OK) {
+            return err;
+        }
+    }
+    rvm_coherence_tasks_moved();
+    return RVM_OK;
+}
+
+uint32_t rvm_task_count(void)
+{
+    return RVM_TASKS;
+}
+
+uint32_t rvm_task_host(uint32_t t)
+{
+    return t < RVM_TASKS ? tasks[t].host : 0u;
+}
+
+uint32_t rvm_task_hosted(uint32_t pid)
+{
+    uint32_t n = 0;
+    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+        n += tasks[t].host == pid && pid != 0u ? 1u : 0u;
+    }
+    return n;
+}
+
+static uint32_t hosted_mask(uint32_t pid)
+{
+    uint32_t mask = 0;
+    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+        mask |= tasks[t].host == pid ? UINT32_C(1) << t : 0u;
+    }
+    return mask;
+}
+
+static bool all_done(void)
+{
+    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+        if (!tasks[t].done) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool inbox_push(uint32_t to, uint32_t from, uint64_t word)
+{
+    task_t *t = &tasks[to];
+    if (t->queued == INBOX_DEPTH) {
+        return false;
+    }
+    t->inbox[(t->head + t->queued) % INBOX_DEPTH] = (task_msg_t){ from, word };
+    t->queued++;
+    return true;
+}
+
+/* Room for any one message: a message leaves a channel only when its inbox, whichever it is, can take it. */
+static bool every_inbox_has_room(void)
+{
+    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+        if (tasks[t].queued == INBOX_DEPTH) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Moves messages off the kernel's channels of `pid` (only those into it when
+ * `incoming_only`) into their tasks' inboxes; true when they are all empty.
+ * Only the kernel writes these channels, so a malformed message is a kernel
+ * bug and is dropped loudly rather than delivered.
+ */
+static bool drain(uint32_t pid, bool incoming_only)
+{
+    for (uint32_t n = 0; n < RVM_DOMAIN_LINKS_MAX * RVM_IPC_QUEUE_DEPTH; n++) {
+        if (!every_inbox_has_room()) {
+            return false;
+        }
+        uint8_t wire[RVM_HC_IPC_INLINE_MAX];
+        uint16_t len = 0;
+        bool got = false;
+        if (rvm_domain_link_pop(pid, incoming_only, wire, &len, &got) != RVM_OK) {
+            return false;
+        }
+        if (!got) {
+            return true;
+        }
+        uint32_t from = rvm_le32_load(wire);
+        uint32_t to = rvm_le32_load(wire + 4);
+        if (len != WIRE_BYTES || from >= RVM_TASKS || to >= RVM_TASKS) {
+            rvm_shutdown_fatal("malformed task message on a kernel channel", len);
+        }
+        (void)inbox_push(to, from, rvm_le64_load(wire + 8));
+    }
+    return false;
+}
+
+static void set(rvm_trap_frame_t *f, int64_t status, uint64_t r1, uint64_t r2)
+{
+    f->x[0] = (uint64_t)status;
+    f->x[1] = r1;
+    f->x[2] = r2;
+}
+
+/* The task `raw` names, if the caller hosts it. */
+static rvm_err_t own_task(const rvm_vm_t *caller, uint64_t raw, uint32_t *t)
+{
+    if (raw >= RVM_TASKS) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    if (tasks[raw].host != caller->id) {
+        return RVM_ERR_INSUFFICIENT_CAPABILITY;
+    }
+    *t = (uint32_t)raw;
+    return RVM_OK;
+}
+
+static int64_t send(rvm_trap_frame_t *f, const rvm_vm_t *caller)
+{
+    uint32_t from = 0;
+    rvm_err_t err = own_task(caller, f->x[1], &from);
+    if (err != RVM_OK) {
+        return err;
+    }
+    if (f->x[2] >= RVM_TASKS) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    uint32_t to = (uint32_t)f->x[2];
+    uint32_t host = tasks[to].host;
+    if (host == 0u || tasks[to].done) {
+        return RVM_ERR_NOT_FOUND;
+    }
+    if (host == caller->id) {
+        err = inbox_push(to, from, f->x[3]) ? RVM_OK : RVM_ERR_RESOURCE_LIMIT_EXCEEDED;
+    } else {
+        uint8_t wire[WIRE_BYTES];
+        rvm_le32_store(wire, from);
+        rvm_le32_store(wire + 4, to);
+        rvm_le64_store(wire + 8, f->x[3]);
+        err = rvm_domain_link_send(caller->id, host, wire, WIRE_BYTES);
+    }
+    if (err == RVM_OK) {
+        counts_t *c[2] = { &total, &window };
+        for (uint32_t i = 0; i < 2u; i++) {
+            c[i]->cross += host != caller->id ? 1u : 0u;
+            c[i]->intra += host == caller->id ? 1u : 0u;
+        }
+        rvm_coherence_message(caller->id, host, from, to);
+    }
+    set(f, err, 0, 0);
+    /* A full queue is an answer, not a refusal: the sender retries once the receiver ran. */
+    return err == RVM_ERR_RESOURCE_LIMIT_EXCEEDED ? 0 : err;
+}
+
+static int64_t recv(rvm_trap_frame_t *f, const rvm_vm_t *caller)
+{
+    uint32_t t = 0;
+    rvm_err_t err = own_task(caller, f->x[1], &t);
+    if (err != RVM_OK) {
+        return err;
+    }
+    (void)drain(caller->id, true);
+    task_t *k = &tasks[t];
+    if (k->queued == 0u) {
+        set(f, 0, 0, 0);
+        return 0;
+    }
+    task_msg_t m = k->inbox[k->head];
+    k->head = (k->head + 1u) % INBOX_DEPTH;
+    k->queued--;
+    set(f, 0, RVM_HC_IPC_GOT | m.from, m.word);
+    return 0;
+}
+
+static int64_t done(rvm_trap_frame_t *f, const rvm_vm_t *caller)
+{
+    uint32_t t = 0;
+    rvm_err_t err = own_task(caller, f->x[1], &t);
+    if (err != RVM_OK) {
+        return err;
+    }
+    if (!tasks[t].done) {
+        tasks[t].done = true;
+        rvm_console_begin();
+        rvm_console_str("task ");
+        rvm_console_dec(t);
+        rvm_console_str(" finished in partition ");
+        rvm_console_dec(caller->id);
+        rvm_console_str(": sent=");
+        rvm_console_dec(f->x[2]);
+        rvm_console_str(" received=");
+        rvm_console_dec(f->x[3]);
+        rvm_console_str(" errors=");
+        rvm_console_dec(f->x[4]);
+        rvm_console_end();
+    }
+    set(f, 0, 0, 0);
+    return 0;
+}
+
+static void op_line(const char *what, uint32_t a, uint32_t b)
+{
+    rvm_console_begin();
+    rvm_console_str("placement: ");
+    rvm_console_str(what);
+    rvm_console_dec(a);
+    rvm_console_str(b != 0u ? " and " : "");
+    if (b != 0u) {
+        rvm_console_dec(b);
+    }
+    rvm_console_str(" at epoch ");
+    rvm_console_dec(epoch_now);
+    rvm_console_end();
+}
+
+/*
+ * P2 for a structural change the kernel decided: its own WRITE|PROVE
+ * capability to the partition, owned by the hypervisor, within its
+ * delegation depth, with a fresh nonce (librvmcap's policy rules).
+ */
+static rvm_cap_policy_ctx_t kernel_policy(void)
+{
+    uint64_t now = rvm_audit_now_ns();
+    return (rvm_cap_policy_ctx_t){ .expected_owner = 0, .region_base = 0, .region_limit = 1,
+                                   .lease_expiry_ns = now + (uint64_t)RVM_TASK_MIGRATION_TIMEOUT_MS * NS_PER_MS,
+                                   .current_time_ns = now, .max_delegation_depth = RVM_CAP_MAX_DEPTH,
+                                   .nonce = ++policy_nonce };
+}
+
+static rvm_err_t prove(rvm_cap_handle_t authority)
+{
+    rvm_cap_manager_t *caps = NULL;
+    rvm_part_world_t w;
+    rvm_err_t err = rvm_domain_world(&w);
+    if (err == RVM_OK) {
+        caps = w.caps;
+        const rvm_cap_policy_ctx_t policy = kernel_policy();
+        err = rvm_cap_verify_p2(caps, authority, &policy);
+    }
+    return err;
+}
+
+/* The split plan of `src` (librvmpart's task order) and the DC-9 uses of its task pages. */
+static uint32_t plan_split(const rvm_partition_t *src, uint32_t b_tasks, rvm_split_region_use_t *uses,
+                           uint32_t *use_count)
+{
+    uint32_t b_bits = 0;
+    *use_count = 0;
+    for (uint32_t i = 0; i < src->task_count; i++) {
+        uint32_t t = src->tasks[i];
+        bool to_b = t < RVM_TASKS && (b_tasks & (UINT32_C(1) << t)) != 0u;
+        b_bits |= to_b ? UINT32_C(1) << i : 0u;
+        if (t < RVM_TASKS) {
+            /* Only its own task touches a task page, so the page follows it. */
+            uses[(*use_count)++] = (rvm_split_region_use_t){ TASK_REGION_BASE + t, to_b ? 0u : 1u, to_b ? 1u : 0u };
+        }
+    }
+    return b_bits;
+}
+
+/* Task `t`'s page leaves `from` (its runtime is at the safe point) for `to`. */
+static void move_page(uint32_t t, rvm_vm_t *from, uint32_t to)
+{
+    if (map_page(t, to) != RVM_OK) {
+        rvm_shutdown_fatal("cannot map a moved task page", t);
+    }
+    (void)rvm_s2_unmap(&from->s2, rvm_gpa(page_ipa(t)), RVM_HC_TASK_PAGE_BYTES);
+    tasks[t].host = to;
+}
+
+/* Carries out the pending split of the caller; false when it must wait for its next safe point. */
+static bool split_now(rvm_vm_t *src)
+{
+    rvm_part_world_t w;
+    if (rvm_domain_world(&w) != RVM_OK || !drain(src->id, false) || rvm_domain_links_close(src->id, 0) != RVM_OK) {
+        return false;
+    }
+    const rvm_partition_t *rec = rvm_part_get(w.parts, src->id);
+    rvm_split_region_use_t uses[RVM_PART_MAX_TASKS];
+    uint32_t use_count = 0;
+    if (rec == NULL || rec->task_count > RVM_PART_MAX_TASKS) {
+        return false;
+    }
+    const rvm_split_plan_t plan = { plan_split(rec, pending.b_tasks, uses, &use_count), pending.cut_epoch, 1, uses,
+                                    use_count, NULL, 0, 0 };
+    rvm_phys_addr_t ram = { 0 };
+    rvm_err_t err = rvm_frames_alloc(src->cfg->ram_bytes, &ram);
+    if (err == RVM_OK) {
+        err = prove(src->kernel_cap);
+    }
+    rvm_partition_id_t b = 0;
+    uint8_t reason = 0;
+    if (err == RVM_OK) {
+        /* Its vCPU is in this hypercall, not running: librvmpart wants a source on no CPU. */
+        rvm_domain_leave(src);
+        err = rvm_part_split(&w, 0, src->kernel_cap, src->id, &plan, epoch_now, CUT_MAX_STALENESS, &b, &reason);
+        if (rvm_domain_run(src) != RVM_OK) {
+            rvm_shutdown_fatal("no VMID for partition", src->id);
+        }
+        rvm_arch_vttbr_activate(rvm_vm_vttbr(src));
+    }
+    rvm_vm_t *half = NULL;
+    if (err == RVM_OK) {
+        err = rvm_vm_adopt(src->cfg, b, ram, &half);
+        if (err != RVM_OK) {
+            rvm_shutdown_fatal("cannot build the second half of a split", b);
+        }
+        for (uint32_t t = 0; t < RVM_TASKS; t++) {
+            rvm_region_desc_t region;
+            if (tasks[t].host != src->id || (pending.b_tasks & (UINT32_C(1) << t)) == 0u) {
+                continue;
+            }
+            /* DC-9 put each page where its task went; the mapping follows librvmpart's records. */
+            if (rvm_part_region_find(w.parts, b, TASK_REGION_BASE + t, &region) != RVM_OK) {
+                rvm_shutdown_fatal("a split left a task page behind", t);
+            }
+            move_page(t, src, b);
+        }
+        if (rvm_dispatch_add(half) != RVM_OK) {
+            rvm_shutdown_fatal("cannot schedule the second half of a split", b);
+        }
+        splits++;
+        op_line("split partition ", src->id, b);
+        rvm_coherence_tasks_moved();
+        return true;
+    }
+    if (ram.bits != 0u) {
+        (void)rvm_frames_free(ram, src->cfg->ram_bytes);
+    }
+    /* Refused (witnessed by librvmpart or the capability check): the engine may decide again. */
+    refused_ops++;
+    (void)reason;
+    return true;
+}
+
+/* Carries out the pending merge of the caller into its absorber; false when it must wait. */
+static bool merge_now(rvm_trap_frame_t *f, rvm_vm_t *gone)
+{
+    rvm_part_world_t w;
+    rvm_vm_t *into = rvm_vm_get(pending.absorber);
+    if (into == NULL || into->state != RVM_VM_RUNNABLE) {
+        refused_ops++;
+        return true;
+    }
+    if (rvm_domain_world(&w) != RVM_OK || !drain(gone->id, false) ||
+        rvm_domain_links_close(gone->id, into->id) != RVM_OK) {
+        return false;
+    }
+    rvm_err_t err = prove(into->kernel_cap);
+    if (err != RVM_OK) {
+        refused_ops++;
+        return true;
+    }
+    const rvm_cap_policy_ctx_t policy = kernel_policy();
+    uint8_t reason = 0;
+    rvm_domain_leave(gone);
+    err = rvm_part_merge(&w, 0, into->kernel_cap, &policy, into->id, gone->id, pending.predicted, &reason);
+    if (err != RVM_OK) {
+        if (rvm_domain_run(gone) != RVM_OK) {
+            rvm_shutdown_fatal("no VMID for partition", gone->id);
+        }
+        rvm_arch_vttbr_activate(rvm_vm_vttbr(gone));
+        refused_ops++;
+        return true;
+    }
+    rvm_domain_links_forget(gone->id);
+    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+        if (tasks[t].host == gone->id) {
+            move_page(t, gone, into->id);
+        }
+    }
+    merges++;
+    op_line("merged partition ", gone->id, into->id);
+    pending.kind = OP_NONE;
+    rvm_coherence_tasks_moved();
+    /* Everything it had is the absorber's now; what is left is an empty machine, which ends here. */
+    rvm_vm_stop(gone, false, 0u);
+    rvm_dispatch_current_stopped(f);
+    return true;
+}
+
+static int64_t sync(rvm_trap_frame_t *f, rvm_vm_t *caller)
+{
+    if (pending.kind != OP_NONE && pending.part == caller->id) {
+        bool finished = pending.kind == OP_SPLIT ? split_now(caller) : merge_now(f, caller);
+        if (caller->state != RVM_VM_RUNNABLE) {
+            /* Merged away: `f` already holds the partition that runs next. */
+            return 0;
+        }
+        if (finished) {
+            pending.kind = OP_NONE;
+        }
+    }
+    set(f, 0, hosted_mask(caller->id), all_done() ? RVM_HC_TASK_ALL_DONE : 0u);
+    return 0;
+}
+
+int64_t rvm_task_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call)
+{
+    int64_t status = RVM_ERR_NOT_FOUND;
+    if (RVM_TASKS != 0u) {
+        switch (call) {
+        case RVM_HC_TASK_SYNC:
+            status = sync(f, caller);
+            break;
+        case RVM_HC_TASK_SEND:
+            status = send(f, caller);
+            break;
+        case RVM_HC_TASK_RECV:
+            status = recv(f, caller);
+            break;
+        case RVM_HC_TASK_DONE:
+            status = done(f, caller);
+            break;
+        default:
+            status = RVM_HC_NOT_SUPPORTED;
+            break;
+        }
+    }
+    if (status < 0) {
+        set(f, status, 0, 0);
+    }
+    return status;
+}
+
+bool rvm_task_busy(void)
+{
+    return pending.kind != OP_NONE;
+}
+
+rvm_err_t rvm_task_request_split(uint32_t pid, uint32_t b_tasks, uint64_t epoch)
+{
+    uint32_t mask = hosted_mask(pid);
+    if (pending.kind != OP_NONE) {
+        return RVM_ERR_INVALID_PARTITION_STATE;
+    }
+    /* Both halves keep a task, and only the partition's own tasks move. */
+    if ((b_tasks & ~mask) != 0u || b_tasks == 0u || b_tasks == mask) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    pending = (op_t){ OP_SPLIT, pid, 0, b_tasks, 0, epoch,
+                      rvm_audit_now_ns() + (uint64_t)RVM_TASK_MIGRATION_TIMEOUT_MS * NS_PER_MS };
+    return RVM_OK;
+}
+
+rvm_err_t rvm_task_request_merge(uint32_t absorber, uint32_t absorbed, uint32_t predicted)
+{
+    if (pending.kind != OP_NONE) {
+        return RVM_ERR_INVALID_PARTITION_STATE;
+    }
+    if (absorber == absorbed || rvm_task_hosted(absorber) == 0u || rvm_task_hosted(absorbed) == 0u) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    pending = (op_t){ OP_MERGE, absorbed, absorber, 0, predicted, 0,
+                      rvm_audit_now_ns() + (uint64_t)RVM_TASK_MIGRATION_TIMEOUT_MS * NS_PER_MS };
+    return RVM_OK;
+}
+
+void rvm_task_epoch(uint64_t epoch)
+{
+    epoch_now = epoch;
+    if (RVM_TASKS == 0u) {
+        return;
+    }
+    if (pending.kind != OP_NONE && rvm_audit_now_ns() > pending.deadline_ns) {
+        uint8_t payload[RVM_WITNESS_PAYLOAD_SIZE] = { 0 };
+        rvm_le32_store(payload, RVM_TASK_MIGRATION_TIMEOUT_MS);
+        rvm_le32_store(payload + 4, pending.kind == OP_SPLIT ? pending.b_tasks : pending.absorber);
+        /* Nothing has moved: the operation happens whole at the safe point or not at all. */
+        (void)rvm_audit_emit(RVM_ACTION_MIGRATION_TIMEOUT, 0, pending.part, pending.kind, payload);
+        op_line(pending.kind == OP_SPLIT ? "split abandoned (timeout): partition "
+                                         : "merge abandoned (timeout): partition ",
+                pending.part, 0);
+        abandoned++;
+        pending.kind = OP_NONE;
+    }
+    if (epoch - window_start >= REPORT_EPOCHS) {
+        rvm_console_begin();
+        rvm_console_str("placement: epochs ");
+        rvm_console_dec(window_start);
+        rvm_console_str("-");
+        rvm_console_dec(epoch - 1u);
+        rvm_console_str(" cross=");
+        rvm_console_dec(window.cross);
+        rvm_console_str(" intra=");
+        rvm_console_dec(window.intra);
+        rvm_console_end();
+        window = (counts_t){ 0 };
+        window_start = epoch;
+    }
+}
+
+void rvm_task_partition_ended(rvm_vm_t *p)
+{
+    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+        if (tasks[t].host == p->id) {
+            (void)rvm_s2_unmap(&p->s2, rvm_gpa(page_ipa(t)), RVM_HC_TASK_PAGE_BYTES);
+            (void)rvm_frames_free(tasks[t].page, RVM_HC_TASK_PAGE_BYTES);
+            tasks[t].host = 0;
+            tasks[t].queued = 0;
+        }
+    }
+    if (pending.kind != OP_NONE && (pending.part == p->id || pending.absorber == p->id)) {
+        pending.kind = OP_NONE;
+    }
+}
+
+void rvm_task_report(void)
+{
+    if (RVM_TASKS == 0u) {
+        return;
+    }
+    rvm_console_begin();
+    rvm_console_str("placement: tasks=");
+    rvm_console_dec(RVM_TASKS);
+    rvm_console_str(" messages=");
+    rvm_console_dec(total.cross + total.intra);
+    rvm_console_str(" cross=");
+    rvm_console_dec(total.cross);
+    rvm_console_str(" intra=");
+    rvm_console_dec(total.intra);
+    rvm_console_str(" splits=");
+    rvm_console_dec(splits);
+    rvm_console_str(" merges=");
+    rvm_console_dec(merges);
+    rvm_console_str(" refused=");
+    rvm_console_dec(refused_ops);
+    rvm_console_str(" abandoned=");
+    rvm_console_dec(abandoned);
+    rvm_console_str(rvm_coherence_enabled() ? " coherence=on" : " coherence=off (degraded)");
+    rvm_console_end();
+}
