@@ -10,6 +10,10 @@
  * sends MESSAGES words per phase to its partner, one every PERIOD_US, and
  * checks that each word it receives comes from the right partner in order.
  * Round-robin placement puts every pair in two partitions in both phases.
+ *
+ * Built with STALL_MS, partition 1 first spins that long without reaching a
+ * safe point, so that an operation the kernel decides for it meanwhile
+ * outlives the DC-7 migration timeout.
  */
 #include <stdint.h>
 
@@ -28,7 +32,7 @@ typedef struct task_state {
     uint64_t reported;
 } task_state_t;
 
-void taskhost_main(void);
+void taskhost_main(uint64_t self);
 CHECK_GUEST_ENTRY(taskhost_main)
 
 static uint64_t counter(void)
@@ -97,9 +101,18 @@ static void send(uint32_t t, task_state_t *s, uint64_t now, uint64_t period)
     }
 }
 
-void taskhost_main(void)
+void taskhost_main(uint64_t self)
 {
     const uint64_t period = counter_freq() * PERIOD_US / 1000000u;
+#ifdef STALL_MS
+    if (self == 1u) {
+        uint64_t until = counter() + counter_freq() * STALL_MS / 1000u;
+        while (counter() < until) {
+        }
+    }
+#else
+    (void)self;
+#endif
     for (;;) {
         rvm_hc_result_t sync = hc(RVM_HC_TASK_SYNC, 0, 0, 0, 0);
         if (sync.status != 0) {
