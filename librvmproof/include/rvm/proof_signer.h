@@ -2,8 +2,8 @@
  * 64-byte digest signers (spec §7.7): an ops interface so that Ed25519- or
  * TEE-backed signers can be added beside the HMAC ones, and the bridge that
  * uses any of them as an 8-byte witness-record signer.
- * Only the HMAC and dual-HMAC signers exist here; they are symmetric and
- * belong inside one trust domain.
+ * The HMAC and dual-HMAC signers here are symmetric and belong inside one
+ * trust domain; the Ed25519 signer (rvm/proof_ed25519.h) is asymmetric.
  */
 #ifndef RVM_PROOF_SIGNER_H
 #define RVM_PROOF_SIGNER_H
