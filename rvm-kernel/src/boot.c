@@ -35,6 +35,7 @@
 #include "cold.h"
 #include "config.h"
 #include "domain.h"
+#include "gate.h"
 #include "console.h"
 #include "cpu.h"
 #include "frames.h"
@@ -262,6 +263,9 @@ static rvm_err_t create_objects(void)
     }
     if (err == RVM_OK) {
         err = rvm_coherence_init();
+    }
+    if (err == RVM_OK) {
+        err = rvm_gate_setup(&caps);
     }
     rvm_hibernation_setup(&caps);
     return err;

@@ -18,16 +18,26 @@
 #include <rvm/hal.h>
 #include <rvm/partition.h>
 
+#include <rvm/action_kind.h>
+#include <rvm/witness_log.h>
+
 #include "audit.h"
 #include "dispatch.h"
 #include "domain.h"
+#include "gate.h"
 #include "task.h"
+#include "vm.h"
 
 /* DC-2: the minimum cut may take this long per epoch before the last known cut stands in. */
 #define MINCUT_BUDGET_US 50u
 #define US_PER_S 1000000u
 /* Epochs a budget overrun keeps the engine from deciding before it is trusted again. */
 #define DEGRADED_EPOCHS 10u
+
+/* Whether the engine's decisions are carried out (spec §15.3 g); off, it only observes and scores. */
+#ifndef RVM_COHERENCE_AUTO
+#define RVM_COHERENCE_AUTO 1
+#endif
 
 static rvm_coh_engine_t engine;
 static rvm_coh_graph_t task_graph;
@@ -189,6 +199,46 @@ static void publish(void)
     }
 }
 
+/*
+ * The hypervisor's own decisions pass the gate like a partition's: its
+ * WRITE|PROVE capability to the partition (a root it owns), a proof it
+ * issues for exactly this mutation, and for a merge (P3) the newest witness
+ * record, this epoch's, as the evidence the decision was made on.
+ */
+static void split(uint32_t pid, uint64_t epoch)
+{
+    const rvm_vm_t *p = rvm_vm_get(pid);
+    uint32_t b_tasks = split_side(pid);
+    if (p == NULL || b_tasks == 0u || rvm_task_check_split(pid, b_tasks) != RVM_OK) {
+        return;
+    }
+    rvm_hc_proof_t proof;
+    rvm_gate_call_t c = { 0, p->kernel_cap, RVM_OBJ_PARTITION, RVM_RIGHT_WRITE, RVM_ACTION_PARTITION_SPLIT, pid,
+                          RVM_HC_PARTITION_SPLIT, { pid, b_tasks, 0, 0 }, &proof, NULL };
+    rvm_gate_kernel_proof(&c, &proof);
+    if (rvm_gate_check(&c) == RVM_OK) {
+        rvm_task_request_split(0, p->kernel_cap, pid, b_tasks, epoch);
+    }
+}
+
+static void merge(uint32_t absorber, uint32_t absorbed, uint32_t predicted)
+{
+    const rvm_vm_t *into = rvm_vm_get(absorber);
+    const rvm_witness_log_t *log = rvm_audit_log();
+    uint64_t total = rvm_witness_total_emitted(log);
+    if (into == NULL || total == 0u || rvm_task_check_merge(absorber, absorbed) != RVM_OK) {
+        return;
+    }
+    rvm_hc_proof_t proof;
+    const rvm_hc_p3_t p3 = { { total - 1u, 0, 0, 0 }, 1 };
+    rvm_gate_call_t c = { 0, into->kernel_cap, RVM_OBJ_PARTITION, RVM_RIGHT_WRITE, RVM_ACTION_PARTITION_MERGE,
+                          absorber, RVM_HC_PARTITION_MERGE, { absorber, absorbed, 0, 0 }, &proof, &p3 };
+    rvm_gate_kernel_proof(&c, &proof);
+    if (rvm_gate_check(&c) == RVM_OK) {
+        rvm_task_request_merge(0, into->kernel_cap, absorber, absorbed, predicted);
+    }
+}
+
 void rvm_coherence_epoch(uint64_t epoch, uint32_t load_percent)
 {
     if (!ready) {
@@ -209,15 +259,20 @@ void rvm_coherence_epoch(uint64_t epoch, uint32_t load_percent)
         }
         return;
     }
-    if (rvm_task_busy()) {
+    if (RVM_COHERENCE_AUTO == 0 || rvm_task_busy()) {
         return;
     }
     if (d.kind == RVM_COH_SPLIT && rvm_task_hosted(d.a) >= 2u) {
-        uint32_t b_tasks = split_side(d.a);
-        if (b_tasks != 0u) {
-            (void)rvm_task_request_split(d.a, b_tasks, epoch);
-        }
+        split(d.a, epoch);
     } else if (d.kind == RVM_COH_MERGE && rvm_task_hosted(d.a) != 0u && rvm_task_hosted(d.b) != 0u) {
-        (void)rvm_task_request_merge(d.a, d.b, d.predicted_score);
+        merge(d.a, d.b, d.predicted_score);
     }
+}
+
+rvm_err_t rvm_coherence_predicted(uint32_t a, uint32_t b, uint32_t *score)
+{
+    rvm_coherence_score_t predicted = 0;
+    rvm_err_t err = ready ? rvm_coh_predicted_merged_score(&engine.graph, a, b, &predicted) : RVM_ERR_NOT_FOUND;
+    *score = err == RVM_OK ? predicted : 0u;
+    return err;
 }

@@ -36,7 +36,14 @@ void rvm_coherence_partition_removed(uint32_t pid);
 void rvm_coherence_message(uint32_t from, uint32_t to, uint32_t from_task, uint32_t to_task);
 /* Tasks moved between partitions: the partition graph is rebuilt from the task graph. */
 void rvm_coherence_tasks_moved(void);
-/* CPU 0's epoch boundary: `load_percent` of the CPUs' time was busy during the last epoch. */
+/* The score the merge of `a` and `b` is predicted to have (DC-11); NOT_FOUND (score 0) without the engine. */
+rvm_err_t rvm_coherence_predicted(uint32_t a, uint32_t b, uint32_t *score);
+/*
+ * CPU 0's epoch boundary: `load_percent` of the CPUs' time was busy during
+ * the last epoch. Unless built with RVM_COHERENCE_AUTO=0 (the engine then
+ * only observes), a recommendation passes the gate as the hypervisor's and
+ * is queued (task.h).
+ */
 void rvm_coherence_epoch(uint64_t epoch, uint32_t load_percent);
 
 #endif

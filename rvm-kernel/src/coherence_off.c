@@ -43,3 +43,12 @@ void rvm_coherence_epoch(uint64_t epoch, uint32_t load_percent)
     (void)epoch;
     (void)load_percent;
 }
+
+rvm_err_t rvm_coherence_predicted(uint32_t a, uint32_t b, uint32_t *score)
+{
+    (void)a;
+    (void)b;
+    /* Nothing observed, nothing predicted: DC-11's coherence condition cannot hold, so no merge passes. */
+    *score = 0;
+    return RVM_ERR_NOT_FOUND;
+}

@@ -8,7 +8,8 @@
  * capability to itself, which its hypercalls need (rvm/hypercall.h) and from
  * which it may grant and revoke derived copies; the first
  * one is the control partition of DC-15 and also holds WitnessLog READ, so
- * its WITNESS_QUERY sees every record.
+ * its WITNESS_QUERY sees every record, and WRITE on the partition table, so
+ * it can create partitions (x4 at entry; x3 is the leasable device's).
  */
 #include "config.h"
 
@@ -19,8 +20,11 @@
 #include "guest_images.h"
 #endif
 
-#define SELF_RIGHTS (RVM_RIGHT_READ | RVM_RIGHT_WRITE | RVM_RIGHT_EXECUTE | RVM_RIGHT_GRANT | RVM_RIGHT_REVOKE)
+/* PROVE: a partition may present proofs for structural calls on itself (split itself, give its tasks away). */
+#define SELF_RIGHTS                                                                                                \
+    (RVM_RIGHT_READ | RVM_RIGHT_WRITE | RVM_RIGHT_EXECUTE | RVM_RIGHT_GRANT | RVM_RIGHT_REVOKE | RVM_RIGHT_PROVE)
 #define LOG_RIGHTS (RVM_RIGHT_READ | RVM_RIGHT_GRANT)
+#define TABLE_RIGHTS (RVM_RIGHT_WRITE | RVM_RIGHT_GRANT)
 
 #define DECLARE_IMAGE(name, index)                                                                                 \
     extern const uint8_t __start_rvm_guest_##name[]; /* NOLINT(bugprone-reserved-identifier): linker-made */     \
@@ -30,7 +34,9 @@ RVM_GUEST_IMAGES(DECLARE_IMAGE)
 #define PARTITION_ENTRY(name, index)                                                                               \
     { #name, __start_rvm_guest_##name, __stop_rvm_guest_##name, RVM_CONFIG_GUEST_RAM_BYTES,                        \
       { { RVM_CONFIG_OBJ_SELF, SELF_RIGHTS },                                                                      \
-        { (index) == 0 ? RVM_CONFIG_OBJ_WITNESS_LOG : RVM_CONFIG_OBJ_NONE, (index) == 0 ? LOG_RIGHTS : 0u } } },
+        { (index) == 0 ? RVM_CONFIG_OBJ_WITNESS_LOG : RVM_CONFIG_OBJ_NONE, (index) == 0 ? LOG_RIGHTS : 0u },      \
+        { RVM_CONFIG_OBJ_NONE, 0u },                                                                               \
+        { (index) == 0 ? RVM_CONFIG_OBJ_PARTITION_TABLE : RVM_CONFIG_OBJ_NONE, (index) == 0 ? TABLE_RIGHTS : 0u } } },
 
 static const rvm_config_partition_t table[] = { RVM_GUEST_IMAGES(PARTITION_ENTRY) };
 

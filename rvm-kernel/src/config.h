@@ -21,11 +21,16 @@
 #define RVM_CONFIG_GUEST_RAM_BYTES (UINT64_C(4) << 20)
 #endif
 
-/* Object a configured capability names: the partition itself or the kernel's one witness log. */
+/*
+ * Object a configured capability names: the partition itself, the kernel's
+ * one witness log, or the partition table (Partition object 0), whose WRITE
+ * right authorises RVM_HC_PARTITION_CREATE.
+ */
 typedef enum rvm_config_object {
     RVM_CONFIG_OBJ_NONE = 0,
     RVM_CONFIG_OBJ_SELF,
     RVM_CONFIG_OBJ_WITNESS_LOG,
+    RVM_CONFIG_OBJ_PARTITION_TABLE,
 } rvm_config_object_t;
 
 typedef struct rvm_config_cap {

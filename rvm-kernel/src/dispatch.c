@@ -117,6 +117,22 @@ rvm_err_t rvm_dispatch_add(rvm_vm_t *p)
     return err;
 }
 
+bool rvm_dispatch_loaded_elsewhere(const rvm_vm_t *p)
+{
+    for (uint32_t cpu = 0; cpu < online_cpus; cpu++) {
+        if (cpu != rvm_hal_cpu_id() && cpus[cpu].current == p) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void rvm_dispatch_remove(const rvm_vm_t *p)
+{
+    /* Queued, it is unregistered when pick() meets it; otherwise now. */
+    (void)rvm_sched_unregister(&sched, p->id);
+}
+
 void rvm_dispatch_set_pressure(uint32_t pid, uint32_t pressure_bp)
 {
     (void)rvm_sched_set_pressure(&sched, pid, pressure_bp);
@@ -182,6 +198,10 @@ static rvm_vm_t *pick(void)
             return p;
         }
         (void)rvm_sched_release(&sched, this_cpu(), &prev);
+        if (p != NULL && p->state == RVM_VM_STOPPED) {
+            /* Destroyed while queued: it leaves the scheduler on its way out of the queue. */
+            (void)rvm_sched_unregister(&sched, next);
+        }
     }
     return NULL;
 }

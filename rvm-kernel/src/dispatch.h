@@ -2,6 +2,8 @@
 #ifndef RVM_KERNEL_DISPATCH_H
 #define RVM_KERNEL_DISPATCH_H
 
+#include <stdbool.h>
+
 #include <rvm/trap_frame.h>
 
 #include "vm.h"
@@ -18,6 +20,10 @@
 rvm_err_t rvm_dispatch_setup(uint32_t cpu_count);
 /* A partition created while the system runs (a split's second half) is placed on the least loaded CPU and queued. */
 rvm_err_t rvm_dispatch_add(rvm_vm_t *p);
+/* True when `p`'s vCPU is loaded on another CPU (running there, or that CPU idles with it in WFI). */
+bool rvm_dispatch_loaded_elsewhere(const rvm_vm_t *p);
+/* `p`, stopped by someone else (destroyed), leaves the scheduler. */
+void rvm_dispatch_remove(const rvm_vm_t *p);
 /* The coherence engine's cut pressure of `pid`: its scheduling boost from its next enqueue (ignored when degraded). */
 void rvm_dispatch_set_pressure(uint32_t pid, uint32_t pressure_bp);
 /* Partition switches so far, on all CPUs. */

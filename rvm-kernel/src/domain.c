@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <rvm/cap_verify.h>
+#include <rvm/action_kind.h>
 #include <rvm/device_lease.h>
 #include <rvm/hypercall.h>
 #include <rvm/ipc.h>
@@ -18,6 +18,7 @@
 #include "config.h"
 #include "console.h"
 #include "frames.h"
+#include "gate.h"
 
 typedef struct channel_end {
     rvm_cap_handle_t handle;
@@ -426,18 +427,23 @@ void rvm_domain_release(rvm_vm_t *p)
 static int64_t lease_call(rvm_trap_frame_t *f, const rvm_vm_t *caller, uint32_t call)
 {
     rvm_cap_handle_t h = handle_of(f->x[1]);
-    rvm_err_t err = rvm_cap_check_p1(cap_manager_of_leases, h, RVM_RIGHT_WRITE, RVM_OBJ_DEVICE);
+    bool grant = call == RVM_HC_LEASE_GRANT;
+    if (grant && (f->x[3] == 0u || f->x[3] > RVM_HC_LEASE_MAX_EPOCHS || f->x[2] > UINT32_MAX)) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    /* The gate decides on the Device capability; the record names the holder (grant) or the lease (revoke). */
+    const rvm_gate_call_t c = { caller->id, h, RVM_OBJ_DEVICE, RVM_RIGHT_WRITE,
+                                grant ? RVM_ACTION_DEVICE_LEASE_GRANT : RVM_ACTION_DEVICE_LEASE_REVOKE, f->x[2],
+                                call, { f->x[2], f->x[3], 0, 0 }, NULL, NULL };
+    rvm_err_t err = rvm_gate_check(&c);
     rvm_cap_info_t info;
     if (err == RVM_OK) {
         err = rvm_cap_lookup(cap_manager_of_leases, h, &info);
     }
-    if (err == RVM_OK && info.owner != caller->id) {
-        err = RVM_ERR_INSUFFICIENT_CAPABILITY;
-    }
     if (err != RVM_OK) {
         return err;
     }
-    if (call == RVM_HC_LEASE_REVOKE) {
+    if (!grant) {
         rvm_lease_t lease;
         err = rvm_lease_get(&leases, f->x[2], &lease);
         if (err == RVM_OK && lease.device != info.object_id) {
@@ -448,9 +454,6 @@ static int64_t lease_call(rvm_trap_frame_t *f, const rvm_vm_t *caller, uint32_t 
         }
         set(f, err, 0, 0, 0);
         return err;
-    }
-    if (f->x[3] == 0u || f->x[3] > RVM_HC_LEASE_MAX_EPOCHS || f->x[2] > UINT32_MAX) {
-        return RVM_ERR_INVALID_ARGUMENT;
     }
     rvm_lease_id_t lease = 0;
     err = rvm_lease_grant(&leases, (uint32_t)info.object_id, (rvm_partition_id_t)f->x[2], f->x[3], epoch_now,

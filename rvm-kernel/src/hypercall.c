@@ -22,6 +22,7 @@
 #include "dispatch.h"
 #include "hibernation.h"
 #include "perf.h"
+#include "structural.h"
 #include "task.h"
 #include "virq.h"
 
@@ -56,6 +57,7 @@ typedef enum call_kind {
     CALL_HIBERNATION,
     CALL_LEASE,
     CALL_TASK,
+    CALL_STRUCTURAL,
 } call_kind_t;
 
 /* A validated request: what invoke() needs and nothing it must still check. */
@@ -109,6 +111,11 @@ static call_kind_t classify(uint32_t fid)
         case RVM_HC_TASK_SEND:
         case RVM_HC_TASK_RECV:
         case RVM_HC_TASK_DONE: return CALL_TASK;
+        case RVM_HC_PARTITION_CREATE:
+        case RVM_HC_PARTITION_DESTROY:
+        case RVM_HC_PARTITION_SPLIT:
+        case RVM_HC_PARTITION_MERGE:
+        case RVM_HC_REGION_TRANSFER: return CALL_STRUCTURAL;
         default: return CALL_UNKNOWN;
         }
     }
@@ -239,6 +246,7 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_vm_t *caller, reque
     case CALL_HIBERNATION:
     case CALL_LEASE:
     case CALL_TASK:
+    case CALL_STRUCTURAL:
         r->a3 = f->x[0] & VENDOR_CALL_MASK;
         return RVM_OK;
     case CALL_PSCI_FEATURES:
@@ -336,6 +344,9 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_vm_t *caller, const request_t *r)
         return rvm_domain_lease_call(f, caller, (uint32_t)r->a3);
     case CALL_TASK:
         return rvm_task_call(f, caller, (uint32_t)r->a3);
+    case CALL_STRUCTURAL:
+        /* The security gate decides, on the capability and proof the call presents. */
+        return rvm_structural_call(f, caller, (uint32_t)r->a3);
     case CALL_SMCCC_VERSION:
         f->x[0] = SMCCC_VERSION_1_1;
         return 0;
@@ -376,7 +387,9 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_vm_t *caller, const request_t *r)
 static void refused(rvm_vm_t *caller, uint32_t fid, int64_t status)
 {
     caller->refusals++;
-    if (caller->refusals > RVM_HC_REFUSALS_WITNESSED) {
+    bool witnessed = caller->refusal_witnessed;
+    caller->refusal_witnessed = false;
+    if (witnessed || caller->refusals > RVM_HC_REFUSALS_WITNESSED) {
         return;
     }
     uint8_t payload[RVM_WITNESS_PAYLOAD_SIZE] = { 0 };

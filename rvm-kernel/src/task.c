@@ -51,17 +51,20 @@ typedef enum op_kind {
     OP_NONE = 0,
     OP_SPLIT,
     OP_MERGE,
+    OP_MOVE,
 } op_kind_t;
 
-/* The one structural operation waiting for its partition's safe point. */
+/* The one structural operation waiting for its partition's safe point, authorised by the gate already. */
 typedef struct op {
     uint8_t kind;          /* op_kind_t */
-    uint32_t part;         /* the partition that carries it out: the one split, or the one absorbed */
-    uint32_t absorber;     /* merge */
-    uint32_t b_tasks;      /* split: task-id mask of the new half */
+    uint32_t part;         /* the partition that carries it out: the one split, absorbed, or giving a task up */
+    uint32_t absorber;     /* merge: the absorber; move: the task's new host */
+    uint32_t b_tasks;      /* split: task-id mask of the new half; move: the task's bit */
     uint32_t predicted;    /* merge: the engine's predicted score of the result */
     uint64_t cut_epoch;    /* split */
     uint64_t deadline_ns;  /* DC-7 */
+    uint32_t caller;       /* who asked: 0 for the hypervisor (the coherence engine) */
+    rvm_cap_handle_t authority; /* the capability the gate accepted, which librvmpart checks again */
 } op_t;
 
 typedef struct counts {
@@ -103,17 +106,18 @@ static rvm_err_t map_page(uint32_t t, uint32_t pid)
 
 rvm_err_t rvm_task_setup(void)
 {
-    uint32_t parts = rvm_vm_created();
+    uint32_t created = rvm_vm_created();
     rvm_partmgr_t *mgr = rvm_domain_partmgr();
     if (RVM_TASKS == 0u) {
         return RVM_OK;
     }
-    if (parts == 0u || mgr == NULL) {
+    if (created <= RVM_TASK_FIRST_HOST || mgr == NULL) {
         return RVM_ERR_INVALID_PARTITION_STATE;
     }
+    uint32_t parts = created - RVM_TASK_FIRST_HOST;
     for (uint32_t t = 0; t < RVM_TASKS; t++) {
         /* Round-robin, as a static placement would: the engine has seen no traffic yet. */
-        uint32_t host = rvm_vm_slot(t % parts)->id;
+        uint32_t host = rvm_vm_slot(RVM_TASK_FIRST_HOST + t % parts)->id;
         rvm_err_t err = rvm_frames_alloc(RVM_HC_TASK_PAGE_BYTES, &tasks[t].page);
         if (err != RVM_OK) {
             return err;
@@ -345,30 +349,17 @@ static void op_line(const char *what, uint32_t a, uint32_t b)
 }
 
 /*
- * P2 for a structural change the kernel decided: its own WRITE|PROVE
- * capability to the partition, owned by the hypervisor, within its
- * delegation depth, with a fresh nonce (librvmcap's policy rules).
+ * librvmcap's own P2 context for rvm_part_merge, which checks the authority
+ * again: owned by whoever asked, within its depth, a fresh nonce of
+ * librvmcap's ring (the gate's proof was checked against the gate's).
  */
-static rvm_cap_policy_ctx_t kernel_policy(void)
+static rvm_cap_policy_ctx_t merge_policy(uint32_t owner)
 {
     uint64_t now = rvm_audit_now_ns();
-    return (rvm_cap_policy_ctx_t){ .expected_owner = 0, .region_base = 0, .region_limit = 1,
+    return (rvm_cap_policy_ctx_t){ .expected_owner = owner, .region_base = 0, .region_limit = 1,
                                    .lease_expiry_ns = now + (uint64_t)RVM_TASK_MIGRATION_TIMEOUT_MS * NS_PER_MS,
                                    .current_time_ns = now, .max_delegation_depth = RVM_CAP_MAX_DEPTH,
                                    .nonce = ++policy_nonce };
-}
-
-static rvm_err_t prove(rvm_cap_handle_t authority)
-{
-    rvm_cap_manager_t *caps = NULL;
-    rvm_part_world_t w;
-    rvm_err_t err = rvm_domain_world(&w);
-    if (err == RVM_OK) {
-        caps = w.caps;
-        const rvm_cap_policy_ctx_t policy = kernel_policy();
-        err = rvm_cap_verify_p2(caps, authority, &policy);
-    }
-    return err;
 }
 
 /* The split plan of `src` (librvmpart's task order) and the DC-9 uses of its task pages. */
@@ -416,15 +407,13 @@ static bool split_now(rvm_vm_t *src)
                                     use_count, NULL, 0, 0 };
     rvm_phys_addr_t ram = { 0 };
     rvm_err_t err = rvm_frames_alloc(src->cfg->ram_bytes, &ram);
-    if (err == RVM_OK) {
-        err = prove(src->kernel_cap);
-    }
     rvm_partition_id_t b = 0;
     uint8_t reason = 0;
     if (err == RVM_OK) {
         /* Its vCPU is in this hypercall, not running: librvmpart wants a source on no CPU. */
         rvm_domain_leave(src);
-        err = rvm_part_split(&w, 0, src->kernel_cap, src->id, &plan, epoch_now, CUT_MAX_STALENESS, &b, &reason);
+        err = rvm_part_split(&w, pending.caller, pending.authority, src->id, &plan, epoch_now, CUT_MAX_STALENESS, &b,
+                             &reason);
         if (rvm_domain_run(src) != RVM_OK) {
             rvm_shutdown_fatal("no VMID for partition", src->id);
         }
@@ -458,7 +447,7 @@ static bool split_now(rvm_vm_t *src)
     if (ram.bits != 0u) {
         (void)rvm_frames_free(ram, src->cfg->ram_bytes);
     }
-    /* Refused (witnessed by librvmpart or the capability check): the engine may decide again. */
+    /* Refused (witnessed by librvmpart), or no RAM for the second half: the engine may decide again. */
     refused_ops++;
     (void)reason;
     return true;
@@ -477,15 +466,11 @@ static bool merge_now(rvm_trap_frame_t *f, rvm_vm_t *gone)
         rvm_domain_links_close(gone->id, into->id) != RVM_OK) {
         return false;
     }
-    rvm_err_t err = prove(into->kernel_cap);
-    if (err != RVM_OK) {
-        refused_ops++;
-        return true;
-    }
-    const rvm_cap_policy_ctx_t policy = kernel_policy();
+    const rvm_cap_policy_ctx_t policy = merge_policy(pending.caller);
     uint8_t reason = 0;
     rvm_domain_leave(gone);
-    err = rvm_part_merge(&w, 0, into->kernel_cap, &policy, into->id, gone->id, pending.predicted, &reason);
+    rvm_err_t err = rvm_part_merge(&w, pending.caller, pending.authority, &policy, into->id, gone->id,
+                                   pending.predicted, &reason);
     if (err != RVM_OK) {
         if (rvm_domain_run(gone) != RVM_OK) {
             rvm_shutdown_fatal("no VMID for partition", gone->id);
@@ -510,10 +495,49 @@ static bool merge_now(rvm_trap_frame_t *f, rvm_vm_t *gone)
     return true;
 }
 
+/* Carries out the pending move of one task out of the caller; false when it must wait. */
+static bool move_now(rvm_vm_t *src)
+{
+    uint32_t t = (uint32_t)__builtin_ctz(pending.b_tasks);
+    rvm_partmgr_t *mgr = rvm_domain_partmgr();
+    rvm_vm_t *to = rvm_vm_get(pending.absorber);
+    if (mgr == NULL || to == NULL || to->state != RVM_VM_RUNNABLE || tasks[t].host != src->id) {
+        refused_ops++;
+        return true;
+    }
+    /* Everything the task sent or was sent from here is delivered first, so nothing overtakes it. */
+    if (!drain(src->id, false)) {
+        return false;
+    }
+    const rvm_region_desc_t region = region_of(t);
+    rvm_err_t err = rvm_part_task_remove(mgr, src->id, t);
+    if (err == RVM_OK) {
+        err = rvm_part_region_remove(mgr, src->id, region.id);
+    }
+    if (err == RVM_OK) {
+        err = rvm_part_task_add(mgr, to->id, t);
+    }
+    if (err == RVM_OK) {
+        err = rvm_part_region_add(mgr, to->id, &region);
+    }
+    if (err != RVM_OK) {
+        rvm_shutdown_fatal("cannot move a task's records", t);
+    }
+    uint8_t payload[RVM_WITNESS_PAYLOAD_SIZE];
+    rvm_le64_store(payload, ((uint64_t)src->id << 32) | to->id);
+    (void)rvm_audit_emit(RVM_ACTION_REGION_TRANSFER, pending.caller, region.id, 0, payload);
+    move_page(t, src, to->id);
+    op_line("moved a task from partition ", src->id, to->id);
+    rvm_coherence_tasks_moved();
+    return true;
+}
+
 static int64_t sync(rvm_trap_frame_t *f, rvm_vm_t *caller)
 {
     if (pending.kind != OP_NONE && pending.part == caller->id) {
-        bool finished = pending.kind == OP_SPLIT ? split_now(caller) : merge_now(f, caller);
+        bool finished = pending.kind == OP_SPLIT   ? split_now(caller)
+                        : pending.kind == OP_MERGE ? merge_now(f, caller)
+                                                   : move_now(caller);
         if (caller->state != RVM_VM_RUNNABLE) {
             /* Merged away: `f` already holds the partition that runs next. */
             return 0;
@@ -559,22 +583,20 @@ bool rvm_task_busy(void)
     return pending.kind != OP_NONE;
 }
 
-rvm_err_t rvm_task_request_split(uint32_t pid, uint32_t b_tasks, uint64_t epoch)
+rvm_err_t rvm_task_check_split(uint32_t pid, uint32_t b_tasks)
 {
     uint32_t mask = hosted_mask(pid);
     if (pending.kind != OP_NONE) {
         return RVM_ERR_INVALID_PARTITION_STATE;
     }
     /* Both halves keep a task, and only the partition's own tasks move. */
-    if ((b_tasks & ~mask) != 0u || b_tasks == 0u || b_tasks == mask) {
+    if (RVM_TASKS == 0u || (b_tasks & ~mask) != 0u || b_tasks == 0u || b_tasks == mask) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
-    pending = (op_t){ OP_SPLIT, pid, 0, b_tasks, 0, epoch,
-                      rvm_audit_now_ns() + (uint64_t)RVM_TASK_MIGRATION_TIMEOUT_MS * NS_PER_MS };
     return RVM_OK;
 }
 
-rvm_err_t rvm_task_request_merge(uint32_t absorber, uint32_t absorbed, uint32_t predicted)
+rvm_err_t rvm_task_check_merge(uint32_t absorber, uint32_t absorbed)
 {
     if (pending.kind != OP_NONE) {
         return RVM_ERR_INVALID_PARTITION_STATE;
@@ -582,9 +604,50 @@ rvm_err_t rvm_task_request_merge(uint32_t absorber, uint32_t absorbed, uint32_t 
     if (absorber == absorbed || rvm_task_hosted(absorber) == 0u || rvm_task_hosted(absorbed) == 0u) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
-    pending = (op_t){ OP_MERGE, absorbed, absorber, 0, predicted, 0,
-                      rvm_audit_now_ns() + (uint64_t)RVM_TASK_MIGRATION_TIMEOUT_MS * NS_PER_MS };
     return RVM_OK;
+}
+
+rvm_err_t rvm_task_check_move(uint32_t t, uint32_t from, uint32_t to)
+{
+    const rvm_vm_t *dest = rvm_vm_get(to);
+    if (pending.kind != OP_NONE) {
+        return RVM_ERR_INVALID_PARTITION_STATE;
+    }
+    if (t >= RVM_TASKS || tasks[t].host != from || from == to || dest == NULL || dest->state != RVM_VM_RUNNABLE) {
+        return RVM_ERR_INVALID_ARGUMENT;
+    }
+    return RVM_OK;
+}
+
+static void queue(const op_t *op)
+{
+    pending = *op;
+    pending.deadline_ns = rvm_audit_now_ns() + (uint64_t)RVM_TASK_MIGRATION_TIMEOUT_MS * NS_PER_MS;
+}
+
+void rvm_task_request_split(uint32_t caller, rvm_cap_handle_t authority, uint32_t pid, uint32_t b_tasks,
+                            uint64_t epoch)
+{
+    queue(&(op_t){ .kind = OP_SPLIT, .part = pid, .b_tasks = b_tasks, .cut_epoch = epoch, .caller = caller,
+                   .authority = authority });
+}
+
+void rvm_task_request_merge(uint32_t caller, rvm_cap_handle_t authority, uint32_t absorber, uint32_t absorbed,
+                            uint32_t predicted)
+{
+    queue(&(op_t){ .kind = OP_MERGE, .part = absorbed, .absorber = absorber, .predicted = predicted,
+                   .caller = caller, .authority = authority });
+}
+
+void rvm_task_request_move(uint32_t caller, uint32_t t, uint32_t to)
+{
+    queue(&(op_t){ .kind = OP_MOVE, .part = tasks[t].host, .absorber = to, .b_tasks = UINT32_C(1) << t,
+                   .caller = caller });
+}
+
+uint64_t rvm_task_epoch_now(void)
+{
+    return epoch_now;
 }
 
 void rvm_task_epoch(uint64_t epoch)
@@ -596,11 +659,12 @@ void rvm_task_epoch(uint64_t epoch)
     if (pending.kind != OP_NONE && rvm_audit_now_ns() > pending.deadline_ns) {
         uint8_t payload[RVM_WITNESS_PAYLOAD_SIZE] = { 0 };
         rvm_le32_store(payload, RVM_TASK_MIGRATION_TIMEOUT_MS);
-        rvm_le32_store(payload + 4, pending.kind == OP_SPLIT ? pending.b_tasks : pending.absorber);
+        rvm_le32_store(payload + 4, pending.kind == OP_MERGE ? pending.absorber : pending.b_tasks);
         /* Nothing has moved: the operation happens whole at the safe point or not at all. */
         (void)rvm_audit_emit(RVM_ACTION_MIGRATION_TIMEOUT, 0, pending.part, pending.kind, payload);
-        op_line(pending.kind == OP_SPLIT ? "split abandoned (timeout): partition "
-                                         : "merge abandoned (timeout): partition ",
+        op_line(pending.kind == OP_SPLIT   ? "split abandoned (timeout): partition "
+                : pending.kind == OP_MERGE ? "merge abandoned (timeout): partition "
+                                           : "task move abandoned (timeout): partition ",
                 pending.part, 0);
         abandoned++;
         pending.kind = OP_NONE;

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rvm/cap_handle.h>
 #include <rvm/err.h>
 #include <rvm/trap_frame.h>
 
@@ -35,9 +36,14 @@
 #ifndef RVM_TASKS
 #define RVM_TASKS 0u
 #endif
+/* Configured partitions before this index host no tasks (a control partition, say). */
+#ifndef RVM_TASK_FIRST_HOST
+#define RVM_TASK_FIRST_HOST 0u
+#endif
 #define RVM_TASK_MIGRATION_TIMEOUT_MS 100u
 
-/* Once the partitions and their domains exist: each task gets its page and a host, round-robin over them. */
+/* Once the partitions and their domains exist: each task gets its page and a host, round-robin over them
+ * from RVM_TASK_FIRST_HOST on. */
 rvm_err_t rvm_task_setup(void);
 /* RVM_HC_TASK_* for `caller`; returns the status it set (negative: refused). */
 int64_t rvm_task_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call);
@@ -46,12 +52,31 @@ uint32_t rvm_task_count(void);
 uint32_t rvm_task_host(uint32_t t);
 /* Tasks partition `pid` hosts. */
 uint32_t rvm_task_hosted(uint32_t pid);
-/* True while an operation waits for its partition's safe point: the engine decides nothing new meanwhile. */
+/* True while an operation waits for its partition's safe point: nothing new is queued meanwhile. */
 bool rvm_task_busy(void);
-/* The engine's Split of `pid`, computed in `epoch`: the tasks whose bit is set in `b_tasks` go to a new partition. */
-rvm_err_t rvm_task_request_split(uint32_t pid, uint32_t b_tasks, uint64_t epoch);
-/* The engine's Merge of `absorbed` into `absorber`, whose merged score it predicts to be `predicted` bp. */
-rvm_err_t rvm_task_request_merge(uint32_t absorber, uint32_t absorbed, uint32_t predicted);
+/*
+ * Whether an operation can be queued now (checked before the gate, so that a
+ * malformed or untimely request spends no proof): a split of `pid` giving
+ * the tasks in `b_tasks` to a new half; a merge of `absorbed` into
+ * `absorber`, both hosting tasks; a move of task `t` from `from` to `to`.
+ * INVALID_PARTITION_STATE while another waits, INVALID_ARGUMENT otherwise.
+ */
+rvm_err_t rvm_task_check_split(uint32_t pid, uint32_t b_tasks);
+rvm_err_t rvm_task_check_merge(uint32_t absorber, uint32_t absorbed);
+rvm_err_t rvm_task_check_move(uint32_t t, uint32_t from, uint32_t to);
+/*
+ * Queue an operation the gate authorised: `caller` (0: the hypervisor) and
+ * its capability `authority` go on to librvmpart, which checks them again.
+ * A split's cut was computed in `epoch`; a merge's result is predicted to
+ * score `predicted` bp.
+ */
+void rvm_task_request_split(uint32_t caller, rvm_cap_handle_t authority, uint32_t pid, uint32_t b_tasks,
+                            uint64_t epoch);
+void rvm_task_request_merge(uint32_t caller, rvm_cap_handle_t authority, uint32_t absorber, uint32_t absorbed,
+                            uint32_t predicted);
+void rvm_task_request_move(uint32_t caller, uint32_t t, uint32_t to);
+/* The scheduler epoch as of CPU 0's last tick. */
+uint64_t rvm_task_epoch_now(void);
 /* CPU 0's epoch boundary: message counts per epoch, and operations past their time abandoned. */
 void rvm_task_epoch(uint64_t epoch);
 /* `p` is ending: the tasks it still hosts end with it and their pages go back. */

@@ -90,6 +90,8 @@ static rvm_err_t grant_caps(rvm_vm_t *p, const rvm_config_partition_t *cfg)
             err = grant_self(p, c->rights, &p->caps[i]);
         } else if (c->object == RVM_CONFIG_OBJ_WITNESS_LOG) {
             err = rvm_cap_create_root(cap_manager, 0, RVM_OBJ_WITNESS_LOG, 1, c->rights, 0, p->id, &p->caps[i]);
+        } else if (c->object == RVM_CONFIG_OBJ_PARTITION_TABLE) {
+            err = rvm_cap_create_root(cap_manager, 0, RVM_OBJ_PARTITION, 0, c->rights, 0, p->id, &p->caps[i]);
         }
         if (err != RVM_OK) {
             return err;

@@ -47,6 +47,7 @@ typedef struct rvm_vm {
     /* The hypervisor's own Partition WRITE|PROVE capability to it: the authority of the splits and merges it decides. */
     rvm_cap_handle_t kernel_cap;
     uint64_t refusals;          /* hypercalls refused, witnessed or not */
+    bool refusal_witnessed;     /* the security gate already witnessed the refusal being returned */
     rvm_console_line_t line;
     rvm_vdist_t vdist;          /* its emulated distributor */
     uint32_t id;

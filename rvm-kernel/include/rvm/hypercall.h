@@ -46,8 +46,10 @@
  * capabilities the configuration gives it, in configuration order, 0 where
  * there is none: x1 is a capability to the partition itself (READ, WRITE,
  * EXECUTE, GRANT, REVOKE; derived from a root the hypervisor keeps, so a
- * revoked one cannot be re-derived), x2 WitnessLog READ|GRANT for the first
- * (control) partition.
+ * revoked one cannot be re-derived); for the first (control) partition, x2
+ * WitnessLog READ|GRANT, x3 Device WRITE for the leasable device (if the
+ * platform has one) and x4 Partition WRITE|GRANT on object 0, the partition
+ * table, which authorises RVM_HC_PARTITION_CREATE.
  */
 #ifndef RVM_HYPERCALL_H
 #define RVM_HYPERCALL_H
@@ -65,6 +67,31 @@
 #define RVM_HC_NOT_SUPPORTED (-1)
 
 /* Call numbers: the spec's §15.5 table, plus RVM allocations in the matching nibble; [needs] the capability. */
+/*
+ * Structural calls (since ABI 0.5) pass librvmsec's security gate: the
+ * capability named by x1 (owned by the caller, of the type and with the
+ * rights listed), then the proof tier the action needs (DC-3): P2 calls take
+ * a struct rvm_hc_proof that authorises exactly this call, P3 calls also a
+ * struct rvm_hc_p3 naming witness records. A refusal changes nothing and is
+ * witnessed (ProofRejected, by the gate, then as every refused call).
+ */
+#define RVM_HC_PARTITION_CREATE 0x01u  /* x1 = a Partition WRITE capability to object 0 (the partition table; the
+                                        * control partition gets one in x4), x2 = index of a configured image
+                                        * -> x1 = the new partition's id, x2 = a Partition READ|WRITE|GRANT|REVOKE|
+                                        * PROVE capability to it, owned by the caller [P1] */
+#define RVM_HC_PARTITION_DESTROY 0x02u /* x1 = a Partition WRITE capability naming the target, x2 = its id, x3 =
+                                        * proof IPA; refused with INVALID_PARTITION_STATE while the target runs on
+                                        * another CPU (retry) [P2] */
+#define RVM_HC_PARTITION_SPLIT 0x05u   /* x1 = a Partition WRITE capability naming it, x2 = its id, x3 = mask of its
+                                        * tasks that go to the new half, x4 = proof IPA: done at its next
+                                        * TASK_SYNC, or abandoned after 100 ms [P2] */
+#define RVM_HC_PARTITION_MERGE 0x06u   /* x1 = a Partition WRITE capability naming the absorber, x2 = its id, x3 =
+                                        * the absorbed partition's id, x4 = proof IPA, x5 = P3 IPA, x6 = a Partition
+                                        * WRITE|PROVE capability naming the absorbed one (both consent): done at
+                                        * the absorbed one's next TASK_SYNC [P3] */
+#define RVM_HC_REGION_TRANSFER 0x21u   /* x1 = a Partition WRITE capability naming the region's owner, x2 = region
+                                        * (RVM_HC_TASK_REGION(t): a task page), x3 = the new owner, x4 = proof IPA:
+                                        * the task moves at the owner's next TASK_SYNC [P2] */
 #define RVM_HC_VERSION 0x00u          /* -> x1 = RVM_HYPERCALL_ABI_VERSION [self READ] */
 #define RVM_HC_SELF_ID 0x09u          /* -> x1 = the caller's partition id (RVM allocation) [self READ] */
 #define RVM_HC_HIBERNATE 0x07u       /* x1 = handle of a Partition capability naming another partition, x2 = buffer
@@ -161,6 +188,55 @@
 #define RVM_HC_TASK_PAGE_BYTES 0x1000u
 #define RVM_HC_TASK_MAX 32u
 #define RVM_HC_TASK_ALL_DONE 1u
+/* The region of task t's page, for RVM_HC_REGION_TRANSFER. */
+#define RVM_HC_TASK_REGION(t) (0x1000u + (uint32_t)(t))
+
+/*
+ * A P2 proof: it authorises one mutation, the one whose canonical bytes
+ * (rvm_hc_mutation_bytes) hash to `authorised_hash` under SHA-256, once
+ * (`nonce`, non-zero, never seen before) and until `valid_until_ns` on the
+ * counter's nanosecond clock, at most RVM_HC_PROOF_WINDOW_NS ahead. The
+ * capability that presents it needs PROVE besides its call's rights.
+ */
+typedef struct rvm_hc_proof {
+    uint8_t authorised_hash[32];
+    uint64_t nonce;
+    uint64_t valid_until_ns;
+} rvm_hc_proof_t;
+#define RVM_HC_PROOF_WINDOW_NS 1000000000u
+#define RVM_HC_MUTATION_BYTES 48u
+
+/* A P3 proof's evidence: 1..4 consecutive witness records by sequence number, oldest first. */
+typedef struct rvm_hc_p3 {
+    uint64_t link_seq[4];
+    uint64_t link_count;
+} rvm_hc_p3_t;
+
+/*
+ * The canonical bytes of a structural call that a proof authorises: "RVMMUT01",
+ * the call number and the caller's id (32-bit little-endian each), then the
+ * call's x2..x5 arguments other than proof addresses, zero where the call has
+ * fewer (64-bit little-endian each).
+ */
+static inline void rvm_hc_mutation_bytes(uint8_t out[RVM_HC_MUTATION_BYTES], uint32_t call, uint32_t caller,
+                                         uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    static const char magic[8] = { 'R', 'V', 'M', 'M', 'U', 'T', '0', '1' };
+    const uint64_t args[4] = { a2, a3, a4, a5 };
+    for (uint32_t i = 0; i < 8u; i++) {
+        out[i] = (uint8_t)magic[i];
+    }
+    for (uint32_t i = 0; i < 4u; i++) {
+        out[8u + i] = (uint8_t)(call >> (8u * i));
+        out[12u + i] = (uint8_t)(caller >> (8u * i));
+    }
+    for (uint32_t a = 0; a < 4u; a++) {
+        for (uint32_t i = 0; i < 8u; i++) {
+            out[16u + 8u * a + i] = (uint8_t)(args[a] >> (8u * i));
+        }
+    }
+}
+
 /* Refusals per partition that are witnessed (see above). */
 #define RVM_HC_REFUSALS_WITNESSED 16u
 

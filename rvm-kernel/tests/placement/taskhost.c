@@ -13,7 +13,8 @@
  *
  * Built with STALL_MS, partition 1 first spins that long without reaching a
  * safe point, so that an operation the kernel decides for it meanwhile
- * outlives the DC-7 migration timeout.
+ * outlives the DC-7 migration timeout. Built with STRUCTURAL, it makes the
+ * structural calls of ../structural/host_ops.c between two safe points.
  */
 #include <stdint.h>
 
@@ -32,8 +33,12 @@ typedef struct task_state {
     uint64_t reported;
 } task_state_t;
 
-void taskhost_main(uint64_t self);
+void taskhost_main(uint64_t self, uint64_t self_cap);
 CHECK_GUEST_ENTRY(taskhost_main)
+
+#ifdef STRUCTURAL
+void structural_step(uint64_t self, uint64_t self_cap, uint64_t mask, uint64_t sent);
+#endif
 
 static uint64_t counter(void)
 {
@@ -101,8 +106,11 @@ static void send(uint32_t t, task_state_t *s, uint64_t now, uint64_t period)
     }
 }
 
-void taskhost_main(uint64_t self)
+void taskhost_main(uint64_t self, uint64_t self_cap)
 {
+#ifndef STRUCTURAL
+    (void)self_cap;
+#endif
     const uint64_t period = counter_freq() * PERIOD_US / 1000000u;
 #ifdef STALL_MS
     if (self == 1u) {
@@ -122,6 +130,7 @@ void taskhost_main(uint64_t self)
             (void)hc(RVM_HC_EXIT, 0, 0, 0, 0);
         }
         uint64_t now = counter();
+        uint64_t most_sent = 0;
         for (uint32_t t = 0; t < TASKS; t++) {
             if ((sync.r1 & (UINT64_C(1) << t)) == 0u) {
                 continue;
@@ -136,7 +145,13 @@ void taskhost_main(uint64_t self)
                 s->reported = 1;
                 (void)hc(RVM_HC_TASK_DONE, t, s->sent[0] + s->sent[1], s->received[0] + s->received[1], s->errors);
             }
+            most_sent = s->sent[0] + s->sent[1] > most_sent ? s->sent[0] + s->sent[1] : most_sent;
         }
+#ifdef STRUCTURAL
+        structural_step(self, self_cap, sync.r1, most_sent);
+#else
+        (void)most_sent;
+#endif
         /* Until the next tick (or sooner): the kernel runs the others meanwhile. */
         __asm__ volatile("wfi" : : : "memory");
     }
