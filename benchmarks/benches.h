@@ -15,6 +15,7 @@ size_t bench_mem(bench_result_t *out);
 size_t bench_sched(bench_result_t *out);
 size_t bench_ipc(bench_result_t *out);
 size_t bench_proof(bench_result_t *out);
+size_t bench_sec(bench_result_t *out);
 size_t bench_coh(bench_result_t *out);
 
 #endif
