@@ -16,6 +16,7 @@ size_t bench_sched(bench_result_t *out);
 size_t bench_ipc(bench_result_t *out);
 size_t bench_proof(bench_result_t *out);
 size_t bench_ed25519(bench_result_t *out);
+size_t bench_sec(bench_result_t *out);
 size_t bench_coh(bench_result_t *out);
 
 #endif

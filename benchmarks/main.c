@@ -49,6 +49,7 @@ int main(int argc, char **argv)
     n += bench_ipc(results + n);
     n += bench_proof(results + n);
     n += bench_ed25519(results + n);
+    n += bench_sec(results + n);
     n += bench_coh(results + n);
 
     printf("%-28s %12s %12s %12s %6s %10s  %s\n", "benchmark", "median", "min", "max", "unit", "n", "impl");
