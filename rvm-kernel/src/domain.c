@@ -431,6 +431,28 @@ static int64_t lease_call(rvm_trap_frame_t *f, const rvm_vm_t *caller, uint32_t 
     if (grant && (f->x[3] == 0u || f->x[3] > RVM_HC_LEASE_MAX_EPOCHS || f->x[2] > UINT32_MAX)) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
+    /*
+     * What would make the lease fail once authorised is checked first, for the
+     * capability's owner only (others learn nothing from the answer): the
+     * gate's record is the mutation's, so it must not authorise one that
+     * cannot happen.
+     */
+    rvm_cap_info_t pre;
+    if (grant && rvm_cap_lookup(cap_manager_of_leases, h, &pre) == RVM_OK && pre.owner == caller->id &&
+        pre.token.type == RVM_OBJ_DEVICE) {
+        const rvm_vm_t *holder_vm = rvm_vm_get(f->x[2]);
+        rvm_partition_id_t holder = 0;
+        rvm_err_t busy = rvm_lease_holder(&leases, (uint32_t)pre.object_id, &holder);
+        if (busy == RVM_OK && holder != 0u) {
+            busy = RVM_ERR_DEVICE_LEASE_CONFLICT;
+        }
+        if (busy == RVM_OK && (holder_vm == NULL || holder_vm->state != RVM_VM_RUNNABLE)) {
+            busy = RVM_ERR_PARTITION_NOT_FOUND;
+        }
+        if (busy != RVM_OK) {
+            return busy;
+        }
+    }
     /* The gate decides on the Device capability; the record names the holder (grant) or the lease (revoke). */
     const rvm_gate_call_t c = { caller->id, h, RVM_OBJ_DEVICE, RVM_RIGHT_WRITE,
                                 grant ? RVM_ACTION_DEVICE_LEASE_GRANT : RVM_ACTION_DEVICE_LEASE_REVOKE, f->x[2],

@@ -147,12 +147,8 @@ static int64_t destroy(rvm_trap_frame_t *f, rvm_vm_t *caller)
 {
     rvm_vm_t *target = live(f->x[2]);
     rvm_hc_proof_t proof;
-    if (target == NULL) {
+    if (target == NULL || target->doomed) {
         return RVM_ERR_PARTITION_NOT_FOUND;
-    }
-    /* Its vCPU is loaded on another CPU, whose next trap would find it gone: the caller tries again. */
-    if (target != caller && rvm_dispatch_loaded_elsewhere(target)) {
-        return RVM_ERR_INVALID_PARTITION_STATE;
     }
     rvm_err_t err = read_proof(caller, f->x[3], &proof);
     const rvm_gate_call_t c = { caller->id, handle_of(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
@@ -161,24 +157,32 @@ static int64_t destroy(rvm_trap_frame_t *f, rvm_vm_t *caller)
     if (err == RVM_OK) {
         err = rvm_gate_check(&c);
     }
-    rvm_part_world_t w;
-    if (err == RVM_OK) {
-        err = rvm_domain_world(&w);
-    }
     if (err != RVM_OK) {
         return err;
     }
-    /* librvmpart releases what the partition holds (leases, channels, capabilities), then the machine goes. */
-    rvm_domain_leave(target);
-    (void)rvm_part_destroy(&w, target->id);
-    rvm_vm_stop(target, false, 0u);
-    if (target == caller) {
-        rvm_dispatch_current_stopped(f);
+    set(f, 0, 0, 0);
+    if (target != caller && rvm_dispatch_loaded_elsewhere(target)) {
+        /* Its CPU ends it at its next trap, at the latest that CPU's next tick. */
+        target->doomed = true;
         return 0;
     }
-    rvm_dispatch_remove(target);
-    set(f, 0, 0, 0);
+    rvm_structural_destroy_now(target);
+    if (target == caller) {
+        rvm_dispatch_current_stopped(f);
+    } else {
+        rvm_dispatch_remove(target);
+    }
     return 0;
+}
+
+void rvm_structural_destroy_now(rvm_vm_t *p)
+{
+    rvm_part_world_t w;
+    rvm_domain_leave(p);
+    if (rvm_domain_world(&w) == RVM_OK) {
+        (void)rvm_part_destroy(&w, p->id);
+    }
+    rvm_vm_stop(p, false, 0u);
 }
 
 static int64_t split(rvm_trap_frame_t *f, const rvm_vm_t *caller)

@@ -17,4 +17,11 @@
 /* The call `call` for `caller`, registers x1.. of `f` as rvm/hypercall.h lays out; returns the status it set. */
 int64_t rvm_structural_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call);
 
+/*
+ * Ends partition `p`, whose destruction the gate authorised and which is on
+ * no CPU but this one's (not running: this CPU is in the hypervisor):
+ * librvmpart releases what it holds, then its machine goes.
+ */
+void rvm_structural_destroy_now(rvm_vm_t *p);
+
 #endif

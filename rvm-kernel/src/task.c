@@ -333,14 +333,15 @@ static int64_t done(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     return 0;
 }
 
-static void op_line(const char *what, uint32_t a, uint32_t b)
+/* "placement: <what><a><joiner><b> at epoch <n>"; b is left out when 0. */
+static void op_line(const char *what, uint32_t a, const char *joiner, uint32_t b)
 {
     rvm_console_begin();
     rvm_console_str("placement: ");
     rvm_console_str(what);
     rvm_console_dec(a);
-    rvm_console_str(b != 0u ? " and " : "");
     if (b != 0u) {
+        rvm_console_str(joiner);
         rvm_console_dec(b);
     }
     rvm_console_str(" at epoch ");
@@ -440,7 +441,7 @@ static bool split_now(rvm_vm_t *src)
             rvm_shutdown_fatal("cannot schedule the second half of a split", b);
         }
         splits++;
-        op_line("split partition ", src->id, b);
+        op_line("split partition ", src->id, ", new partition ", b);
         rvm_coherence_tasks_moved();
         return true;
     }
@@ -486,7 +487,7 @@ static bool merge_now(rvm_trap_frame_t *f, rvm_vm_t *gone)
         }
     }
     merges++;
-    op_line("merged partition ", gone->id, into->id);
+    op_line("merged partition ", gone->id, " into ", into->id);
     pending.kind = OP_NONE;
     rvm_coherence_tasks_moved();
     /* Everything it had is the absorber's now; what is left is an empty machine, which ends here. */
@@ -527,7 +528,7 @@ static bool move_now(rvm_vm_t *src)
     rvm_le64_store(payload, ((uint64_t)src->id << 32) | to->id);
     (void)rvm_audit_emit(RVM_ACTION_REGION_TRANSFER, pending.caller, region.id, 0, payload);
     move_page(t, src, to->id);
-    op_line("moved a task from partition ", src->id, to->id);
+    op_line("moved a task from partition ", src->id, " to ", to->id);
     rvm_coherence_tasks_moved();
     return true;
 }
@@ -665,7 +666,7 @@ void rvm_task_epoch(uint64_t epoch)
         op_line(pending.kind == OP_SPLIT   ? "split abandoned (timeout): partition "
                 : pending.kind == OP_MERGE ? "merge abandoned (timeout): partition "
                                            : "task move abandoned (timeout): partition ",
-                pending.part, 0);
+                pending.part, "", 0);
         abandoned++;
         pending.kind = OP_NONE;
     }

@@ -11,6 +11,7 @@
 #include "fault.h"
 #include "hypercall.h"
 #include "lock.h"
+#include "structural.h"
 #include "perf.h"
 #include "dispatch.h"
 #include "shutdown.h"
@@ -121,6 +122,12 @@ void rvm_hal_trap(rvm_trap_frame_t *f, unsigned vector)
         break;
     default:
         rvm_shutdown_fatal("exception taken at EL2, esr", f->esr);
+    }
+    /* Destroyed from another CPU while loaded here: it ends before it would run again (at most a slice later). */
+    rvm_vm_t *next = rvm_dispatch_current();
+    if (next != NULL && next->doomed && next->state == RVM_VM_RUNNABLE) {
+        rvm_structural_destroy_now(next);
+        rvm_dispatch_current_stopped(f);
     }
     rvm_audit_stream();
     rvm_perf_trap_exit(rvm_dispatch_current() != p);

@@ -57,6 +57,7 @@ typedef struct rvm_vm {
     uint8_t state;          /* rvm_vm_state_t */
     bool faulted;           /* stopped by fault containment rather than by its own request */
     bool waiting;           /* in WFI: not scheduled until it has an interrupt, its timer expires, or the tick */
+    bool doomed;            /* destroyed while loaded on another CPU, which ends it at its next trap */
 } rvm_vm_t;
 
 /* Binds partitions to the frame allocator, the capability manager and the CPU's PARange. */

@@ -7,8 +7,9 @@ Usage: run_placement.py --qemu QEMU --coherent IMAGE --static IMAGE [--witness-t
 Boots the coherent image, then the static one (both: -cpu cortex-a72 -m 256M -smp 2 -icount shift=0, so that
 a run's timing is the same every time), with their consoles on stdout unless --quiet. Each run must finish
 every task with no error, verify its witness chain and return every frame, and both must carry the same
-messages. In the coherent run every split and merge must be in the witness log (PartitionSplit or
-PartitionMerge at proof tier 2), and with --witness-tool, `TOOL verify` must accept the log. Ends with
+messages. In the coherent run every split and merge must be in the witness log twice: authorised by the
+security gate (PartitionSplit at proof tier 2, PartitionMerge at tier 3) and carried out by librvmpart
+(tier 2); and with --witness-tool, `TOOL verify` must accept the log. Ends with
 
     [RVM] placement: static_cross=<n> coherent_cross=<n> reduction=<pct>%
 
@@ -34,12 +35,12 @@ ACTION_SPLIT = 0x05
 ACTION_MERGE = 0x06
 
 
-def structural_records(lines, action):
-    """Records of `action` that were carried out (proof tier 2; a rejection has tier 0)."""
+def structural_records(lines, action, tier):
+    """Records of `action` at proof `tier` (a rejection has tier 0)."""
     n = 0
     for line in lines:
         m = RECORD_RE.match(line)
-        if m and int(m.group(1)[32:34], 16) == action and int(m.group(1)[34:36], 16) == 2:
+        if m and int(m.group(1)[32:34], 16) == action and int(m.group(1)[34:36], 16) == tier:
             n += 1
     return n
 
@@ -109,8 +110,10 @@ def main(argv):
             raise ValueError("the coherent image must have the engine and the static one must not")
         if coherent["messages"] != static["messages"]:
             raise ValueError(f"the runs carried {coherent['messages']} and {static['messages']} messages")
-        if structural_records(lines, ACTION_SPLIT) != coherent["splits"] or \
-                structural_records(lines, ACTION_MERGE) != coherent["merges"]:
+        # A split's gate record and librvmpart's are both tier 2; a merge's gate record is tier 3 (P3).
+        if structural_records(lines, ACTION_SPLIT, 2) != 2 * coherent["splits"] or \
+                structural_records(lines, ACTION_MERGE, 3) != coherent["merges"] or \
+                structural_records(lines, ACTION_MERGE, 2) != coherent["merges"]:
             raise ValueError("coherent: a split or merge is missing from the witness log")
         if args.witness_tool:
             verify_log(args.witness_tool, lines)

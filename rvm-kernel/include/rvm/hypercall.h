@@ -80,8 +80,8 @@
                                         * -> x1 = the new partition's id, x2 = a Partition READ|WRITE|GRANT|REVOKE|
                                         * PROVE capability to it, owned by the caller [P1] */
 #define RVM_HC_PARTITION_DESTROY 0x02u /* x1 = a Partition WRITE capability naming the target, x2 = its id, x3 =
-                                        * proof IPA; refused with INVALID_PARTITION_STATE while the target runs on
-                                        * another CPU (retry) [P2] */
+                                        * proof IPA; one loaded on another CPU ends at that CPU's next trap, at
+                                        * the latest its next tick [P2] */
 #define RVM_HC_PARTITION_SPLIT 0x05u   /* x1 = a Partition WRITE capability naming it, x2 = its id, x3 = mask of its
                                         * tasks that go to the new half, x4 = proof IPA: done at its next
                                         * TASK_SYNC, or abandoned after 100 ms [P2] */

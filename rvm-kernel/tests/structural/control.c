@@ -7,8 +7,6 @@
  */
 #include <stdint.h>
 
-#include <rvm/err.h>
-
 #include "proof.h"
 
 void control_main(uint64_t self, uint64_t self_cap, uint64_t log_cap, uint64_t device_cap, uint64_t table_cap);
@@ -23,14 +21,7 @@ static int64_t destroy(uint64_t self, uint64_t cap, uint64_t target, uint64_t ta
 {
     static rvm_hc_proof_t proof;
     make_proof(&proof, RVM_HC_PARTITION_DESTROY, (uint32_t)self, target_in_proof, 0, nonce, now_ns() + PROOF_VALID_NS);
-    for (;;) {
-        int64_t st = hc(RVM_HC_PARTITION_DESTROY, cap, target, (uint64_t)(uintptr_t)&proof, 0).status;
-        /* Loaded on the other CPU: try again once it has moved on. */
-        if (st != RVM_ERR_INVALID_PARTITION_STATE) {
-            return st;
-        }
-        (void)hc(RVM_HC_YIELD, 0, 0, 0, 0);
-    }
+    return hc(RVM_HC_PARTITION_DESTROY, cap, target, (uint64_t)(uintptr_t)&proof, 0).status;
 }
 
 void control_main(uint64_t self, uint64_t self_cap, uint64_t log_cap, uint64_t device_cap, uint64_t table_cap)
