@@ -72,6 +72,80 @@ START_TEST(p1_batch_reports_each_and_the_first_failure)
 }
 END_TEST
 
+/* The facts variant answers as P1 for every rights, type and handle, and reports what lookup reports. */
+static void assert_facts_agree(rvm_cap_handle_t h)
+{
+    static const uint8_t types[] = { RVM_CAP_TYPE_ANY, RVM_OBJ_REGION, RVM_OBJ_DEVICE, RVM_OBJ_PROOF };
+    rvm_cap_info_t info;
+    ck_assert_int_eq(rvm_cap_lookup(&fx.m, h, &info), RVM_OK);
+    for (unsigned t = 0; t < sizeof types; t++) {
+        for (unsigned req = 0; req < 256; req++) {
+            rvm_cap_p1_facts_t f = { 0, 0 };
+            ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, h, (rvm_rights_t)req, types[t], &f),
+                             rvm_cap_check_p1(&fx.m, h, (rvm_rights_t)req, types[t]));
+            ck_assert_uint_eq(f.owner, info.owner);
+            ck_assert_uint_eq(f.token_hash, rvm_cap_hash32(&info.token));
+        }
+    }
+}
+
+START_TEST(p1_facts_report_owner_and_token_hash)
+{
+    rvm_cap_handle_t root = fx_root(&fx, RVM_OBJ_REGION, 7, RVM_RIGHT_READ | RVM_RIGHT_WRITE | RVM_RIGHT_GRANT, 1);
+    rvm_cap_handle_t child = fx_grant(&fx, 1, root, RVM_RIGHT_READ, 2);
+    rvm_cap_handle_t dev = fx_root(&fx, RVM_OBJ_DEVICE, 9, RVM_RIGHT_EXECUTE | RVM_RIGHT_PROVE, 3);
+    assert_facts_agree(root);
+    assert_facts_agree(child);
+    assert_facts_agree(dev);
+
+    rvm_cap_p1_facts_t f;
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, child, RVM_RIGHT_READ, RVM_OBJ_REGION, &f), RVM_OK);
+    ck_assert_uint_eq(f.owner, 2);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, child, RVM_RIGHT_WRITE, RVM_OBJ_REGION, &f),
+                     RVM_ERR_INSUFFICIENT_CAPABILITY);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, dev, RVM_RIGHT_PROVE, RVM_OBJ_REGION, &f),
+                     RVM_ERR_CAPABILITY_TYPE_MISMATCH);
+    ck_assert_uint_eq(f.owner, 3);
+
+    /* The hash follows the rights the slot holds now: a consumed GRANT_ONCE changes it. */
+    rvm_cap_handle_t once = fx_root(&fx, RVM_OBJ_REGION, 8, RVM_RIGHT_READ | RVM_RIGHT_GRANT_ONCE, 1);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, once, 0, RVM_CAP_TYPE_ANY, &f), RVM_OK);
+    uint32_t before = f.token_hash;
+    (void)fx_grant(&fx, 1, once, RVM_RIGHT_READ, 2);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, once, 0, RVM_CAP_TYPE_ANY, &f), RVM_OK);
+    ck_assert_uint_ne(f.token_hash, before);
+    ck_assert_uint_eq(f.token_hash ^ before, (uint32_t)RVM_RIGHT_GRANT_ONCE << 24);
+    assert_facts_agree(once);
+}
+END_TEST
+
+START_TEST(p1_facts_on_dead_handles_answer_as_p1)
+{
+    rvm_cap_handle_t root = fx_root(&fx, RVM_OBJ_REGION, 1, RVM_RIGHT_READ | RVM_RIGHT_REVOKE, 1);
+    rvm_cap_handle_t dev = fx_root(&fx, RVM_OBJ_DEVICE, 2, RVM_RIGHT_READ, 1);
+    ck_assert_int_eq(rvm_cap_bump_object_epoch(&fx.m, 0, RVM_OBJ_DEVICE, 2), RVM_OK);
+    rvm_cap_handle_t forged = { root.index, root.generation + 1 };
+    rvm_cap_handle_t far = { 0xFFFFFFF0u, 1 };
+    rvm_cap_p1_facts_t f;
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, dev, RVM_RIGHT_READ, RVM_OBJ_DEVICE, &f),
+                     RVM_ERR_STALE_CAPABILITY);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, dev, 0x7F, RVM_CAP_TYPE_ANY, &f), RVM_ERR_STALE_CAPABILITY);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, forged, RVM_RIGHT_READ, RVM_OBJ_REGION, &f),
+                     RVM_ERR_INVALID_HANDLE);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, far, 0, RVM_CAP_TYPE_ANY, &f), RVM_ERR_INVALID_HANDLE);
+
+    /* A revoked handle stays dead when its slot is taken again; the new capability reports its own facts. */
+    ck_assert_int_eq(rvm_cap_revoke(&fx.m, 1, root, NULL), RVM_OK);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, root, 0, RVM_CAP_TYPE_ANY, &f), RVM_ERR_INVALID_HANDLE);
+    rvm_cap_handle_t again = fx_root(&fx, RVM_OBJ_REGION, 3, RVM_RIGHT_WRITE, 4);
+    ck_assert_uint_eq(again.index, root.index);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, root, 0, RVM_CAP_TYPE_ANY, &f), RVM_ERR_INVALID_HANDLE);
+    ck_assert_int_eq(rvm_cap_check_p1_facts(&fx.m, again, RVM_RIGHT_WRITE, RVM_OBJ_REGION, &f), RVM_OK);
+    ck_assert_uint_eq(f.owner, 4);
+    assert_facts_agree(again);
+}
+END_TEST
+
 static rvm_cap_policy_ctx_t good_ctx(uint64_t nonce)
 {
     rvm_cap_policy_ctx_t c = {
@@ -208,6 +282,8 @@ static Suite *suite(void)
     tcase_add_test(tc, p1_rights_subset_rule);
     tcase_add_test(tc, p1_type_and_precedence);
     tcase_add_test(tc, p1_batch_reports_each_and_the_first_failure);
+    tcase_add_test(tc, p1_facts_report_owner_and_token_hash);
+    tcase_add_test(tc, p1_facts_on_dead_handles_answer_as_p1);
     tcase_add_test(tc, p2_passes_and_records_the_nonce);
     tcase_add_test(tc, p2_each_failing_check_is_proof_invalid_and_keeps_the_nonce);
     tcase_add_test(tc, p2_handle_and_epoch_come_first);

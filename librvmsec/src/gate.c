@@ -7,8 +7,9 @@
 #include <rvm/cap_verify.h>
 #include <rvm/endian.h>
 #include <rvm/proof_types.h>
-#include <rvm/sec_tier.h>
 #include <rvm/witness_verify.h>
+
+#include "tier.h"
 
 /* What a denial record needs to know about the call so far. */
 typedef struct gate_call {
@@ -126,13 +127,23 @@ static bool all_zero(const uint8_t *p, size_t n)
  * from the request and the table, never from the presented context. Kept out
  * of line so that the proof-free path does not carry this frame.
  */
-__attribute__((noinline)) static rvm_err_t check_p2(const rvm_sec_gate_t *g, const gate_call_t *c,
-                                                    const rvm_cap_info_t *info, uint8_t *reason)
+__attribute__((noinline)) static rvm_err_t check_p2(const rvm_sec_gate_t *g, const gate_call_t *c, uint8_t *reason)
 {
     const rvm_sec_request_t *req = c->req;
     if (all_zero(req->p2->authorised_hash, RVM_PROOF_HASH_LEN)) {
         *reason = RVM_SEC_REASON_P2_ZERO;
         return RVM_ERR_PROOF_INVALID;
+    }
+    /*
+     * The fast path read only the owner and token hash; P2 needs the rest.
+     * P1 found the handle live and current, so this fails only if a caller
+     * broke the serialisation rule, and then the gate still fails closed.
+     */
+    rvm_cap_info_t info;
+    rvm_err_t err = rvm_cap_lookup(g->caps, req->handle, &info);
+    if (err != RVM_OK) {
+        *reason = RVM_SEC_REASON_HANDLE;
+        return err;
     }
     rvm_proof_ctx_t ctx;
     __builtin_memcpy(&ctx, req->p2, sizeof ctx);
@@ -144,11 +155,11 @@ __attribute__((noinline)) static rvm_err_t check_p2(const rvm_sec_gate_t *g, con
     ctx.capability_handle = req->handle.index;
     ctx.capability_generation = req->handle.generation;
     ctx.current_time_ns = req->timestamp_ns;
-    ctx.cap_owner = info->owner;
-    ctx.cap_object = info->object_id;
-    ctx.cap_depth = info->depth;
-    ctx.cap_rights = info->token.rights;
-    rvm_err_t err = rvm_proof_p2_check(g->policy, &ctx);
+    ctx.cap_owner = info.owner;
+    ctx.cap_object = info.object_id;
+    ctx.cap_depth = info.depth;
+    ctx.cap_rights = info.token.rights;
+    err = rvm_proof_p2_check(g->policy, &ctx);
     if (err != RVM_OK) {
         *reason = RVM_SEC_REASON_P2_POLICY;
     }
@@ -233,7 +244,7 @@ static rvm_err_t check_request(gate_call_t *c, uint8_t *reason)
         *reason = RVM_SEC_REASON_BAD_REQUEST;
         return RVM_ERR_PARTITION_LIMIT_EXCEEDED;
     }
-    rvm_err_t err = rvm_sec_action_min_tier(req->action, req->target_untrusted, &c->required);
+    rvm_err_t err = sec_action_min_tier(req->action, req->target_untrusted, &c->required);
     if (err != RVM_OK) {
         *reason = RVM_SEC_REASON_BAD_ACTION;
         return err;
@@ -269,20 +280,16 @@ rvm_err_t rvm_sec_gate_check(rvm_sec_gate_t *g, const rvm_sec_request_t *req, rv
 
     /* A presented proof references the capability, which takes PROVE (spec §3.2). */
     rvm_rights_t rights = (rvm_rights_t)(req->required_rights | (req->p2 != NULL ? RVM_RIGHT_PROVE : 0));
-    rvm_err_t p1 = rvm_cap_check_p1(g->caps, req->handle, rights, req->required_type);
+    rvm_cap_p1_facts_t facts;
+    rvm_err_t p1 = rvm_cap_check_p1_facts(g->caps, req->handle, rights, req->required_type, &facts);
     if (p1 == RVM_ERR_INVALID_HANDLE || p1 == RVM_ERR_STALE_CAPABILITY) {
         return deny(g, &c, resp, p1, p1 == RVM_ERR_STALE_CAPABILITY ? RVM_SEC_REASON_STALE : RVM_SEC_REASON_HANDLE);
     }
-    rvm_cap_info_t info;
-    err = rvm_cap_lookup(g->caps, req->handle, &info);
-    if (err != RVM_OK) {
-        return deny(g, &c, resp, err, RVM_SEC_REASON_HANDLE);
-    }
     /* A foreign handle looks forged to its presenter, and the denial says nothing of its rights. */
-    if (info.owner != req->caller) {
+    if (facts.owner != req->caller) {
         return deny(g, &c, resp, RVM_ERR_INVALID_HANDLE, RVM_SEC_REASON_OWNER);
     }
-    c.cap_hash = rvm_cap_hash32(&info.token);
+    c.cap_hash = facts.token_hash;
     if (p1 != RVM_OK) {
         return deny(g, &c, resp, p1,
                     p1 == RVM_ERR_CAPABILITY_TYPE_MISMATCH ? RVM_SEC_REASON_TYPE : RVM_SEC_REASON_RIGHTS);
@@ -291,7 +298,7 @@ rvm_err_t rvm_sec_gate_check(rvm_sec_gate_t *g, const rvm_sec_request_t *req, rv
         return deny(g, &c, resp, RVM_ERR_PROOF_TIER_INSUFFICIENT, RVM_SEC_REASON_TIER);
     }
     if (req->p2 != NULL) {
-        err = check_p2(g, &c, &info, &reason);
+        err = check_p2(g, &c, &reason);
         if (err != RVM_OK) {
             return deny(g, &c, resp, err, reason);
         }

@@ -20,7 +20,9 @@
 #include <rvm/cap_ct.h>
 #include <rvm/cap_handle.h>
 #include <rvm/cap_manager.h>
+#include <rvm/cap_table.h>
 #include <rvm/err.h>
+#include <rvm/ids.h>
 #include <rvm/rights.h>
 
 /* Object type argument meaning "any type". */
@@ -57,6 +59,32 @@ static inline rvm_err_t rvm_cap_check_p1(const rvm_cap_manager_t *m, rvm_cap_han
     }
     err = rvm_cap_ct_sel_ne64(want, have, RVM_ERR_INVALID_HANDLE, err);
     return (rvm_err_t)err;
+}
+
+/* What the slot behind a P1 check says about its capability (rvm_cap_check_p1_facts). */
+typedef struct rvm_cap_p1_facts {
+    rvm_partition_id_t owner;
+    uint32_t token_hash;   /* rvm_cap_hash32 of the slot's token */
+} rvm_cap_p1_facts_t;
+
+/*
+ * P1 exactly as rvm_cap_check_p1 (same result, same constant time in the
+ * rights), also reading the owner and token hash from the same slot index:
+ * the security gate's fast path, which checks ownership and witnesses the
+ * call without a full rvm_cap_lookup. `facts` is written on every call, from
+ * whatever the slot holds; it describes the capability (as rvm_cap_lookup
+ * would) only when the result is neither INVALID_HANDLE nor STALE_CAPABILITY.
+ */
+static inline rvm_err_t rvm_cap_check_p1_facts(const rvm_cap_manager_t *m, rvm_cap_handle_t h, rvm_rights_t rights,
+                                               uint8_t type, rvm_cap_p1_facts_t *facts)
+{
+    uint32_t i = h.index & m->index_mask;
+    const rvm_cap_hot_t *s = &m->hot[i];
+    const rvm_cap_cold_t *c = &m->cold[i];
+    rvm_cap_token_t token = { c->id, s->type, (rvm_rights_t)~s->denied, c->epoch };
+    facts->owner = c->owner;
+    facts->token_hash = rvm_cap_hash32(&token);
+    return rvm_cap_check_p1(m, h, rights, type);
 }
 
 /* P1 as an exported function (any object type). */

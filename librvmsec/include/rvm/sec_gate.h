@@ -11,8 +11,9 @@
  *   2 runs P1 through librvmcap (handle, staleness, type, rights; constant
  *     time in the rights), asking for PROVE as well when a proof is
  *     presented, and reports an invalid or stale handle;
- *   3 resolves the handle and requires the caller to own it (a foreign handle
- *     is reported as INVALID_HANDLE, like a forged one);
+ *   3 requires the caller to own the capability, read with the token hash
+ *     from the slot P1 checked (rvm_cap_check_p1_facts); a foreign handle is
+ *     reported as INVALID_HANDLE, like a forged one;
  *   4 reports a type mismatch, then missing rights;
  *   5 requires the presented tier (1 without proof, 2 with a P2 proof, 3
  *     with P2 and P3) to reach max(rvm_sec_action_min_tier(action,
