@@ -85,7 +85,11 @@ rvm_err_t rvm_dispatch_setup(uint32_t cpu_count)
     slice_ticks = rvm_hal_timer_freq() * RVM_DISPATCH_SLICE_US / US_PER_S;
     rvm_sched_config_t cfg;
     rvm_sched_config_default(&cfg, (uint16_t)cpu_count);
-    cfg.max_per_cpu = RVM_VM_MAX < RVM_SCHED_QUEUE_CAP ? RVM_VM_MAX : RVM_SCHED_QUEUE_CAP;
+    /* Every partition could end up on one CPU, up to what one queue can hold. */
+    cfg.max_per_cpu = RVM_SCHED_QUEUE_CAP;
+    if (RVM_VM_MAX < cfg.max_per_cpu) {
+        cfg.max_per_cpu = RVM_VM_MAX;
+    }
     /* Without the coherence engine (DC-1) the scheduler runs degraded: pressure ignored. */
     cfg.coherence_present = rvm_coherence_enabled();
     online_cpus = cpu_count;

@@ -39,9 +39,9 @@ typedef struct task_msg {
 } task_msg_t;
 
 typedef struct task {
-    uint32_t host; /* partition whose stage-2 maps the page; 0: ended (or no such task) */
     rvm_phys_addr_t page;
     task_msg_t inbox[INBOX_DEPTH];
+    uint32_t host; /* partition whose stage-2 maps the page; 0: ended (or no such task) */
     uint32_t head;
     uint32_t queued;
     bool done;
@@ -73,6 +73,8 @@ typedef struct counts {
 } counts_t;
 
 static task_t tasks[RVM_TASKS > 0u ? RVM_TASKS : 1u];
+/* RVM_TASKS, set by rvm_task_setup: the bounds checks read it at run time, one code path with and without tasks. */
+static uint32_t task_count;
 static op_t pending;
 static counts_t total;
 static counts_t window;
@@ -104,20 +106,18 @@ static rvm_err_t map_page(uint32_t t, uint32_t pid)
     return rvm_s2_map(&p->s2, rvm_gpa(page_ipa(t)), tasks[t].page, RVM_HC_TASK_PAGE_BYTES, RVM_S2_ATTR_WRITE);
 }
 
-rvm_err_t rvm_task_setup(void)
+/* Tasks 0..count-1 round-robin over the partitions from slot `first` on. */
+static rvm_err_t place_tasks(uint32_t count, uint32_t first)
 {
     uint32_t created = rvm_vm_created();
     rvm_partmgr_t *mgr = rvm_domain_partmgr();
-    if (RVM_TASKS == 0u) {
-        return RVM_OK;
-    }
-    if (created <= RVM_TASK_FIRST_HOST || mgr == NULL) {
+    uint32_t parts = created > first ? created - first : 0u;
+    if (count != 0u && (parts == 0u || mgr == NULL)) {
         return RVM_ERR_INVALID_PARTITION_STATE;
     }
-    uint32_t parts = created - RVM_TASK_FIRST_HOST;
-    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+    for (uint32_t t = 0; t < count; t++) {
         /* Round-robin, as a static placement would: the engine has seen no traffic yet. */
-        uint32_t host = rvm_vm_slot(RVM_TASK_FIRST_HOST + t % parts)->id;
+        uint32_t host = rvm_vm_slot(first + t % parts)->id;
         rvm_err_t err = rvm_frames_alloc(RVM_HC_TASK_PAGE_BYTES, &tasks[t].page);
         if (err != RVM_OK) {
             return err;
@@ -135,8 +135,17 @@ rvm_err_t rvm_task_setup(void)
             return err;
         }
     }
-    rvm_coherence_tasks_moved();
     return RVM_OK;
+}
+
+rvm_err_t rvm_task_setup(void)
+{
+    task_count = RVM_TASKS;
+    rvm_err_t err = place_tasks(task_count, RVM_TASK_FIRST_HOST);
+    if (err == RVM_OK) {
+        rvm_coherence_tasks_moved();
+    }
+    return err;
 }
 
 uint32_t rvm_task_count(void)
@@ -146,13 +155,13 @@ uint32_t rvm_task_count(void)
 
 uint32_t rvm_task_host(uint32_t t)
 {
-    return t < RVM_TASKS ? tasks[t].host : 0u;
+    return t < task_count ? tasks[t].host : 0u;
 }
 
 uint32_t rvm_task_hosted(uint32_t pid)
 {
     uint32_t n = 0;
-    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+    for (uint32_t t = 0; t < task_count; t++) {
         n += tasks[t].host == pid && pid != 0u ? 1u : 0u;
     }
     return n;
@@ -161,7 +170,7 @@ uint32_t rvm_task_hosted(uint32_t pid)
 static uint32_t hosted_mask(uint32_t pid)
 {
     uint32_t mask = 0;
-    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+    for (uint32_t t = 0; t < task_count; t++) {
         mask |= tasks[t].host == pid ? UINT32_C(1) << t : 0u;
     }
     return mask;
@@ -169,7 +178,7 @@ static uint32_t hosted_mask(uint32_t pid)
 
 static bool all_done(void)
 {
-    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+    for (uint32_t t = 0; t < task_count; t++) {
         if (!tasks[t].done) {
             return false;
         }
@@ -191,7 +200,7 @@ static bool inbox_push(uint32_t to, uint32_t from, uint64_t word)
 /* Room for any one message: a message leaves a channel only when its inbox, whichever it is, can take it. */
 static bool every_inbox_has_room(void)
 {
-    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+    for (uint32_t t = 0; t < task_count; t++) {
         if (tasks[t].queued == INBOX_DEPTH) {
             return false;
         }
@@ -222,7 +231,7 @@ static bool drain(uint32_t pid, bool incoming_only)
         }
         uint32_t from = rvm_le32_load(wire);
         uint32_t to = rvm_le32_load(wire + 4);
-        if (len != WIRE_BYTES || from >= RVM_TASKS || to >= RVM_TASKS) {
+        if (len != WIRE_BYTES || from >= task_count || to >= task_count) {
             rvm_shutdown_fatal("malformed task message on a kernel channel", len);
         }
         (void)inbox_push(to, from, rvm_le64_load(wire + 8));
@@ -240,7 +249,7 @@ static void set(rvm_trap_frame_t *f, int64_t status, uint64_t r1, uint64_t r2)
 /* The task `raw` names, if the caller hosts it. */
 static rvm_err_t own_task(const rvm_vm_t *caller, uint64_t raw, uint32_t *t)
 {
-    if (raw >= RVM_TASKS) {
+    if (raw >= task_count) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
     if (tasks[raw].host != caller->id) {
@@ -257,7 +266,7 @@ static int64_t send(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     if (err != RVM_OK) {
         return err;
     }
-    if (f->x[2] >= RVM_TASKS) {
+    if (f->x[2] >= task_count) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
     uint32_t to = (uint32_t)f->x[2];
@@ -371,9 +380,9 @@ static uint32_t plan_split(const rvm_partition_t *src, uint32_t b_tasks, rvm_spl
     *use_count = 0;
     for (uint32_t i = 0; i < src->task_count; i++) {
         uint32_t t = src->tasks[i];
-        bool to_b = t < RVM_TASKS && (b_tasks & (UINT32_C(1) << t)) != 0u;
+        bool to_b = t < task_count && (b_tasks & (UINT32_C(1) << t)) != 0u;
         b_bits |= to_b ? UINT32_C(1) << i : 0u;
-        if (t < RVM_TASKS) {
+        if (t < task_count) {
             /* Only its own task touches a task page, so the page follows it. */
             uses[(*use_count)++] = (rvm_split_region_use_t){ TASK_REGION_BASE + t, to_b ? 0u : 1u, to_b ? 1u : 0u };
         }
@@ -426,7 +435,7 @@ static bool split_now(rvm_vm_t *src)
         if (err != RVM_OK) {
             rvm_shutdown_fatal("cannot build the second half of a split", b);
         }
-        for (uint32_t t = 0; t < RVM_TASKS; t++) {
+        for (uint32_t t = 0; t < task_count; t++) {
             rvm_region_desc_t region;
             if (tasks[t].host != src->id || (pending.b_tasks & (UINT32_C(1) << t)) == 0u) {
                 continue;
@@ -481,7 +490,7 @@ static bool merge_now(rvm_trap_frame_t *f, rvm_vm_t *gone)
         return true;
     }
     rvm_domain_links_forget(gone->id);
-    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+    for (uint32_t t = 0; t < task_count; t++) {
         if (tasks[t].host == gone->id) {
             move_page(t, gone, into->id);
         }
@@ -554,7 +563,7 @@ static int64_t sync(rvm_trap_frame_t *f, rvm_vm_t *caller)
 int64_t rvm_task_call(rvm_trap_frame_t *f, rvm_vm_t *caller, uint32_t call)
 {
     int64_t status = RVM_ERR_NOT_FOUND;
-    if (RVM_TASKS != 0u) {
+    if (task_count != 0u) {
         switch (call) {
         case RVM_HC_TASK_SYNC:
             status = sync(f, caller);
@@ -586,12 +595,12 @@ bool rvm_task_busy(void)
 
 rvm_err_t rvm_task_check_split(uint32_t pid, uint32_t b_tasks)
 {
-    uint32_t mask = hosted_mask(pid);
     if (pending.kind != OP_NONE) {
         return RVM_ERR_INVALID_PARTITION_STATE;
     }
+    uint32_t mask = hosted_mask(pid);
     /* Both halves keep a task, and only the partition's own tasks move. */
-    if (RVM_TASKS == 0u || (b_tasks & ~mask) != 0u || b_tasks == 0u || b_tasks == mask) {
+    if (task_count == 0u || (b_tasks & ~mask) != 0u || b_tasks == 0u || b_tasks == mask) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
     return RVM_OK;
@@ -614,7 +623,7 @@ rvm_err_t rvm_task_check_move(uint32_t t, uint32_t from, uint32_t to)
     if (pending.kind != OP_NONE) {
         return RVM_ERR_INVALID_PARTITION_STATE;
     }
-    if (t >= RVM_TASKS || tasks[t].host != from || from == to || dest == NULL || dest->state != RVM_VM_RUNNABLE) {
+    if (t >= task_count || tasks[t].host != from || from == to || dest == NULL || dest->state != RVM_VM_RUNNABLE) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
     return RVM_OK;
@@ -654,7 +663,7 @@ uint64_t rvm_task_epoch_now(void)
 void rvm_task_epoch(uint64_t epoch)
 {
     epoch_now = epoch;
-    if (RVM_TASKS == 0u) {
+    if (task_count == 0u) {
         return;
     }
     if (pending.kind != OP_NONE && rvm_audit_now_ns() > pending.deadline_ns) {
@@ -688,7 +697,7 @@ void rvm_task_epoch(uint64_t epoch)
 
 void rvm_task_partition_ended(rvm_vm_t *p)
 {
-    for (uint32_t t = 0; t < RVM_TASKS; t++) {
+    for (uint32_t t = 0; t < task_count; t++) {
         if (tasks[t].host == p->id) {
             (void)rvm_s2_unmap(&p->s2, rvm_gpa(page_ipa(t)), RVM_HC_TASK_PAGE_BYTES);
             (void)rvm_frames_free(tasks[t].page, RVM_HC_TASK_PAGE_BYTES);
@@ -697,18 +706,20 @@ void rvm_task_partition_ended(rvm_vm_t *p)
         }
     }
     if (pending.kind != OP_NONE && (pending.part == p->id || pending.absorber == p->id)) {
+        /* Authorised, never carried out: counted with the refused ones. */
         pending.kind = OP_NONE;
+        refused_ops++;
     }
 }
 
 void rvm_task_report(void)
 {
-    if (RVM_TASKS == 0u) {
+    if (task_count == 0u) {
         return;
     }
     rvm_console_begin();
     rvm_console_str("placement: tasks=");
-    rvm_console_dec(RVM_TASKS);
+    rvm_console_dec(task_count);
     rvm_console_str(" messages=");
     rvm_console_dec(total.cross + total.intra);
     rvm_console_str(" cross=");
