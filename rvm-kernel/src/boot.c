@@ -47,6 +47,7 @@
 #include "dispatch.h"
 #include "shutdown.h"
 #include "task.h"
+#include "tiers.h"
 #include "virq.h"
 
 #define FDT_MAGIC 0xD00DFEEDu
@@ -266,6 +267,9 @@ static rvm_err_t create_objects(void)
     }
     if (err == RVM_OK) {
         err = rvm_gate_setup(&caps);
+    }
+    if (err == RVM_OK) {
+        err = rvm_tiers_setup();
     }
     rvm_hibernation_setup(&caps);
     return err;

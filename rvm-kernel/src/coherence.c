@@ -26,6 +26,7 @@
 #include "domain.h"
 #include "gate.h"
 #include "task.h"
+#include "tiers.h"
 #include "vm.h"
 
 /* DC-2: the minimum cut may take this long per epoch before the last known cut stands in. */
@@ -183,7 +184,7 @@ static uint32_t split_side(uint32_t pid)
     return mask;
 }
 
-/* Scores and pressures go where the spec sends them: partition records and scheduler boosts. */
+/* Scores and pressures go where the spec sends them: partition records, scheduler boosts, tier cut values. */
 static void publish(void)
 {
     rvm_partmgr_t *parts = rvm_domain_partmgr();
@@ -196,6 +197,13 @@ static void publish(void)
             (void)rvm_part_set_scores(parts, e->pid, e->score, e->pressure);
         }
         rvm_dispatch_set_pressure(e->pid, e->pressure);
+    }
+    /* The tiers' cut values: a task page is worth its host's coherence (spec §15.3 c). */
+    for (uint32_t t = 0; t < rvm_task_count(); t++) {
+        uint32_t host = rvm_task_host(t);
+        if (host != 0u) {
+            rvm_tiers_cut_value(RVM_HC_TASK_REGION(t), rvm_coh_engine_score(&engine, host));
+        }
     }
 }
 

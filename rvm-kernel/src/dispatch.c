@@ -37,6 +37,7 @@
 #include "lock.h"
 #include "shutdown.h"
 #include "task.h"
+#include "tiers.h"
 #include "virq.h"
 
 #define US_PER_S 1000000u
@@ -336,6 +337,7 @@ void rvm_dispatch_tick(rvm_trap_frame_t *f)
         rvm_domain_tick(epoch);
         rvm_task_epoch(epoch);
         rvm_coherence_epoch(epoch, load_percent());
+        rvm_tiers_epoch();
     }
     wake(c, true);
     if (c->current != NULL && c->current->state == RVM_VM_RUNNABLE && !c->current->waiting) {

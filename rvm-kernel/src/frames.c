@@ -161,3 +161,14 @@ uint64_t rvm_frames_initial(void)
 {
     return initial_free;
 }
+
+rvm_buddy_t *rvm_frames_buddy(void)
+{
+    rvm_buddy_t *best = NULL;
+    for (uint32_t i = 0; i < buddy_count; i++) {
+        if (best == NULL || rvm_buddy_free_pages(&buddies[i]) > rvm_buddy_free_pages(best)) {
+            best = &buddies[i];
+        }
+    }
+    return best;
+}

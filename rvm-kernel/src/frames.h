@@ -10,6 +10,7 @@
 
 #include <rvm/err.h>
 #include <rvm/ids.h>
+#include <rvm/mem_buddy.h>
 
 #define RVM_FRAMES_PAGE UINT64_C(4096)
 /* The largest block (buddy order 10): partition RAM comes in one such block or a power-of-two part of it. */
@@ -39,6 +40,8 @@ rvm_err_t rvm_frames_init(const rvm_frames_range_t *ram, uint32_t ram_count, con
 rvm_err_t rvm_frames_alloc(uint64_t size, rvm_phys_addr_t *out);
 /* Gives back a block rvm_frames_alloc handed out with this size; INTERNAL_ERROR for anything else. */
 rvm_err_t rvm_frames_free(rvm_phys_addr_t pa, uint64_t size);
+/* The buddy of the range with the most free pages, for a library that allocates itself (the tier engine); NULL before init. */
+rvm_buddy_t *rvm_frames_buddy(void);
 /* Bytes free in all ranges. */
 uint64_t rvm_frames_available(void);
 /* Bytes free right after rvm_frames_init: with every partition gone, rvm_frames_available must be back at it. */

@@ -17,11 +17,10 @@
 #include "domain.h"
 #include "frames.h"
 #include "shutdown.h"
+#include "tiers.h"
 
 /* Messages waiting for one task; a full inbox makes senders retry. */
 #define INBOX_DEPTH 64u
-/* librvmpart region ids of task pages: clear of the share regions, whose ids are partition ids. */
-#define TASK_REGION_BASE 0x1000u
 /* A task message on a channel between partitions: sending task, receiving task, word (little-endian). */
 #define WIRE_BYTES 16u
 #define NS_PER_MS 1000000u
@@ -93,7 +92,7 @@ static uint64_t page_ipa(uint32_t t)
 
 static rvm_region_desc_t region_of(uint32_t t)
 {
-    return (rvm_region_desc_t){ TASK_REGION_BASE + t, page_ipa(t), 1, RVM_REGION_READ | RVM_REGION_WRITE };
+    return (rvm_region_desc_t){ RVM_HC_TASK_REGION(t), page_ipa(t), 1, RVM_REGION_READ | RVM_REGION_WRITE };
 }
 
 static rvm_err_t map_page(uint32_t t, uint32_t pid)
@@ -118,7 +117,7 @@ static rvm_err_t place_tasks(uint32_t count, uint32_t first)
     for (uint32_t t = 0; t < count; t++) {
         /* Round-robin, as a static placement would: the engine has seen no traffic yet. */
         uint32_t host = rvm_vm_slot(first + t % parts)->id;
-        rvm_err_t err = rvm_frames_alloc(RVM_HC_TASK_PAGE_BYTES, &tasks[t].page);
+        rvm_err_t err = rvm_tiers_page(RVM_HC_TASK_REGION(t), host, &tasks[t].page);
         if (err != RVM_OK) {
             return err;
         }
@@ -284,6 +283,7 @@ static int64_t send(rvm_trap_frame_t *f, const rvm_vm_t *caller)
         err = rvm_domain_link_send(caller->id, host, wire, WIRE_BYTES);
     }
     if (err == RVM_OK) {
+        rvm_tiers_access(RVM_HC_TASK_REGION(from));
         counts_t *c[2] = { &total, &window };
         for (uint32_t i = 0; i < 2u; i++) {
             c[i]->cross += host != caller->id ? 1u : 0u;
@@ -309,6 +309,7 @@ static int64_t recv(rvm_trap_frame_t *f, const rvm_vm_t *caller)
         set(f, 0, 0, 0);
         return 0;
     }
+    rvm_tiers_access(RVM_HC_TASK_REGION(t));
     task_msg_t m = k->inbox[k->head];
     k->head = (k->head + 1u) % INBOX_DEPTH;
     k->queued--;
@@ -384,7 +385,7 @@ static uint32_t plan_split(const rvm_partition_t *src, uint32_t b_tasks, rvm_spl
         b_bits |= to_b ? UINT32_C(1) << i : 0u;
         if (t < task_count) {
             /* Only its own task touches a task page, so the page follows it. */
-            uses[(*use_count)++] = (rvm_split_region_use_t){ TASK_REGION_BASE + t, to_b ? 0u : 1u, to_b ? 1u : 0u };
+            uses[(*use_count)++] = (rvm_split_region_use_t){ RVM_HC_TASK_REGION(t), to_b ? 0u : 1u, to_b ? 1u : 0u };
         }
     }
     return b_bits;
@@ -441,7 +442,7 @@ static bool split_now(rvm_vm_t *src)
                 continue;
             }
             /* DC-9 put each page where its task went; the mapping follows librvmpart's records. */
-            if (rvm_part_region_find(w.parts, b, TASK_REGION_BASE + t, &region) != RVM_OK) {
+            if (rvm_part_region_find(w.parts, b, RVM_HC_TASK_REGION(t), &region) != RVM_OK) {
                 rvm_shutdown_fatal("a split left a task page behind", t);
             }
             move_page(t, src, b);
@@ -700,7 +701,7 @@ void rvm_task_partition_ended(rvm_vm_t *p)
     for (uint32_t t = 0; t < task_count; t++) {
         if (tasks[t].host == p->id) {
             (void)rvm_s2_unmap(&p->s2, rvm_gpa(page_ipa(t)), RVM_HC_TASK_PAGE_BYTES);
-            (void)rvm_frames_free(tasks[t].page, RVM_HC_TASK_PAGE_BYTES);
+            rvm_tiers_release(RVM_HC_TASK_REGION(t));
             tasks[t].host = 0;
             tasks[t].queued = 0;
         }
