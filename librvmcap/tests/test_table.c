@@ -44,7 +44,7 @@ START_TEST(init_rejects_bad_storage_and_config)
     ck_assert_int_eq(rvm_cap_manager_init(&m, &st, &cfg, &fx.log, fx.nonces), RVM_ERR_INVALID_ARGUMENT);
     cfg.max_depth = 0;
     ck_assert_int_eq(rvm_cap_manager_init(&m, &st, &cfg, &fx.log, fx.nonces), RVM_OK);
-    ck_assert_str_eq(RVM_CAP_VERSION_STRING, "0.1.0");
+    ck_assert_str_eq(RVM_CAP_VERSION_STRING, "0.2.0");
 }
 END_TEST
 
