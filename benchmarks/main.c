@@ -48,7 +48,9 @@ int main(int argc, char **argv)
     n += bench_sched(results + n);
     n += bench_ipc(results + n);
     n += bench_proof(results + n);
+#ifdef RVM_BENCH_ED25519
     n += bench_ed25519(results + n);
+#endif
     n += bench_sec(results + n);
     n += bench_coh(results + n);
 

@@ -18,9 +18,14 @@ def nm(tool, *args):
 
 def main():
     nm_tool, image, gen_c = sys.argv[1], sys.argv[2], sys.argv[3]
-    libs = [a for a in sys.argv[4:] if a.endswith(".a")]
-    dirs = [a for a in sys.argv[4:] if not a.endswith(".a")]
-    declared = {f for d in dirs for h in pathlib.Path(d).glob("*.h") for f in declared_functions(h.read_text())}
+    rest = sys.argv[4:]
+    # --exclude NAME: a header whose library part this build leaves out (an optional feature).
+    excluded = {rest[i + 1] for i, a in enumerate(rest) if a == "--exclude"}
+    rest = [a for i, a in enumerate(rest) if a != "--exclude" and (i == 0 or rest[i - 1] != "--exclude")]
+    libs = [a for a in rest if a.endswith(".a")]
+    dirs = [a for a in rest if not a.endswith(".a")]
+    declared = {f for d in dirs for h in pathlib.Path(d).glob("*.h") if h.name not in excluded
+                for f in declared_functions(h.read_text())}
     private_dirs = [pathlib.Path(d).parent.parent / "src" for d in dirs]
     internal = {f for d in private_dirs for h in d.glob("*.h") for f in declared_functions(h.read_text())}
     failures = []

@@ -1,6 +1,8 @@
 /*
  * Ed25519 (RFC 8032 §5.1, pure Ed25519, no context or prehash), freestanding,
- * and an rvm_proof_signer_t that signs the 32-byte digest with it.
+ * and an rvm_proof_signer_t that signs the 32-byte digest with it. Optional
+ * (spec §3.13): built unless the build sets -Ded25519=false, which leaves this
+ * header uninstalled and its functions out of the library.
  *
  * Signing and key derivation are constant time in the secret key and nonce.
  * Verification (variable time; its inputs are public) is strict and accepts
