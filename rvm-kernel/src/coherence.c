@@ -117,6 +117,22 @@ void rvm_coherence_message(uint32_t from, uint32_t to, uint32_t from_task, uint3
     }
 }
 
+/*
+ * A partition can be split when it holds two tasks or more and the image has
+ * room for another machine (ids are never reused); otherwise a Split the
+ * engine cannot see is impossible would hide every Merge, epoch after epoch.
+ */
+static void mark_splittable(void)
+{
+    bool room = rvm_vm_created() < RVM_VM_MAX;
+    for (uint32_t i = 0; i < RVM_COH_MAX_NODES; i++) {
+        if (engine.entries[i].active) {
+            (void)rvm_coh_engine_set_splittable(&engine, engine.entries[i].pid,
+                                                room && rvm_task_hosted(engine.entries[i].pid) >= 2u);
+        }
+    }
+}
+
 void rvm_coherence_tasks_moved(void)
 {
     if (!ready) {
@@ -135,12 +151,7 @@ void rvm_coherence_tasks_moved(void)
             (void)rvm_coh_engine_add_partition(&engine, host);
         }
     }
-    for (uint32_t i = 0; i < RVM_COH_MAX_NODES; i++) {
-        if (engine.entries[i].active) {
-            (void)rvm_coh_engine_set_splittable(&engine, engine.entries[i].pid,
-                                                rvm_task_hosted(engine.entries[i].pid) >= 2u);
-        }
-    }
+    mark_splittable();
     uint32_t cursor = 0;
     uint16_t e = 0;
     while (rvm_coh_graph_next_edge(&task_graph, &cursor, &e) == RVM_OK) {
@@ -253,6 +264,8 @@ void rvm_coherence_epoch(uint64_t epoch, uint32_t load_percent)
         return;
     }
     (void)rvm_coh_decay(&task_graph, RVM_COH_DEFAULT_DECAY_BP, NULL);
+    /* Partitions made outside this file (a create) count against the room for a split's half too. */
+    mark_splittable();
     rvm_coh_decision_t d;
     if (rvm_coh_engine_tick(&engine, load_percent, &d) != RVM_OK) {
         return;

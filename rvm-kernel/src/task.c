@@ -401,6 +401,29 @@ static void move_page(uint32_t t, rvm_vm_t *from, uint32_t to)
     tasks[t].host = to;
 }
 
+/*
+ * The second half's machine could not be built (out of frames for its tables
+ * or of capability slots): librvmpart's half of the split is undone, its
+ * tasks and their page regions going back to the source (the pages never
+ * left its stage-2), and the empty half is destroyed, witnessed.
+ */
+static void undo_split(const rvm_part_world_t *w, uint32_t src, uint32_t b)
+{
+    for (uint32_t t = 0; t < task_count; t++) {
+        const rvm_region_desc_t region = region_of(t);
+        if (tasks[t].host != src || (pending.b_tasks & (UINT32_C(1) << t)) == 0u) {
+            continue;
+        }
+        if (rvm_part_task_remove(w->parts, b, t) != RVM_OK || rvm_part_task_add(w->parts, src, t) != RVM_OK ||
+            rvm_part_region_remove(w->parts, b, region.id) != RVM_OK ||
+            rvm_part_region_add(w->parts, src, &region) != RVM_OK) {
+            rvm_shutdown_fatal("cannot undo a split", t);
+        }
+    }
+    (void)rvm_part_destroy(w, b);
+    op_line("split undone, no room for a new partition: partition ", src, "", 0);
+}
+
 /* Carries out the pending split of the caller; false when it must wait for its next safe point. */
 static bool split_now(rvm_vm_t *src)
 {
@@ -419,12 +442,12 @@ static bool split_now(rvm_vm_t *src)
     rvm_phys_addr_t ram = { 0 };
     rvm_err_t err = rvm_frames_alloc(src->cfg->ram_bytes, &ram);
     rvm_partition_id_t b = 0;
-    uint8_t reason = 0;
     if (err == RVM_OK) {
         /* Its vCPU is in this hypercall, not running: librvmpart wants a source on no CPU. */
         rvm_domain_leave(src);
+        /* A refusal is librvmpart's to witness, with its reason. */
         err = rvm_part_split(&w, pending.caller, pending.authority, src->id, &plan, epoch_now, CUT_MAX_STALENESS, &b,
-                             &reason);
+                             NULL);
         if (rvm_domain_run(src) != RVM_OK) {
             rvm_shutdown_fatal("no VMID for partition", src->id);
         }
@@ -434,8 +457,10 @@ static bool split_now(rvm_vm_t *src)
     if (err == RVM_OK) {
         err = rvm_vm_adopt(src->cfg, b, ram, &half);
         if (err != RVM_OK) {
-            rvm_shutdown_fatal("cannot build the second half of a split", b);
+            undo_split(&w, src->id, b);
         }
+    }
+    if (err == RVM_OK) {
         for (uint32_t t = 0; t < task_count; t++) {
             rvm_region_desc_t region;
             if (tasks[t].host != src->id || (pending.b_tasks & (UINT32_C(1) << t)) == 0u) {
@@ -458,9 +483,8 @@ static bool split_now(rvm_vm_t *src)
     if (ram.bits != 0u) {
         (void)rvm_frames_free(ram, src->cfg->ram_bytes);
     }
-    /* Refused (witnessed by librvmpart), or no RAM for the second half: the engine may decide again. */
+    /* Refused (witnessed by librvmpart), or no memory for the second half: the engine may decide again. */
     refused_ops++;
-    (void)reason;
     return true;
 }
 
@@ -478,10 +502,9 @@ static bool merge_now(rvm_trap_frame_t *f, rvm_vm_t *gone)
         return false;
     }
     const rvm_cap_policy_ctx_t policy = merge_policy(pending.caller);
-    uint8_t reason = 0;
     rvm_domain_leave(gone);
     rvm_err_t err = rvm_part_merge(&w, pending.caller, pending.authority, &policy, into->id, gone->id,
-                                   pending.predicted, &reason);
+                                   pending.predicted, NULL);
     if (err != RVM_OK) {
         if (rvm_domain_run(gone) != RVM_OK) {
             rvm_shutdown_fatal("no VMID for partition", gone->id);
