@@ -127,7 +127,7 @@ static rvm_err_t register_devices(const rvm_dtb_platform_t *plat, rvm_cap_manage
     }
     if (err == RVM_OK) {
         control->caps[2] = h;
-        control->vcpu.frame.x[3] = ((uint64_t)h.index << 32) | h.generation;
+        control->vcpu.frame.x[3] = rvm_cap_handle_pack(h);
     }
     return err;
 }
@@ -249,16 +249,11 @@ rvm_err_t rvm_domain_setup(rvm_cap_manager_t *caps, const rvm_dtb_platform_t *pl
     return err;
 }
 
-static uint64_t raw_handle(rvm_cap_handle_t h)
-{
-    return ((uint64_t)h.index << 32) | h.generation;
-}
-
 /* The channel end `raw` names, if it is one of the caller's: the edge comes from the kernel, never the caller. */
 static const channel_end_t *end_of(const rvm_vm_t *caller, uint64_t raw, uint8_t receive)
 {
     for (uint32_t i = 0; i < end_count; i++) {
-        if (ends[i].owner == caller->id && ends[i].receive == receive && raw_handle(ends[i].handle) == raw) {
+        if (ends[i].owner == caller->id && ends[i].receive == receive && rvm_cap_handle_pack(ends[i].handle) == raw) {
             return &ends[i];
         }
     }
@@ -271,11 +266,6 @@ static void set(rvm_trap_frame_t *f, int64_t status, uint64_t r1, uint64_t r2, u
     f->x[1] = r1;
     f->x[2] = r2;
     f->x[3] = r3;
-}
-
-static rvm_cap_handle_t handle_of(uint64_t v)
-{
-    return (rvm_cap_handle_t){ (uint32_t)(v >> 32), (uint32_t)v };
 }
 
 static int64_t send(rvm_trap_frame_t *f, const rvm_vm_t *caller)
@@ -293,7 +283,7 @@ static int64_t send(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     uint8_t buf[RVM_HC_IPC_INLINE_MAX];
     rvm_vm_read(caller, ipa, buf, len);
     /* A handle that is no end of the caller's still goes to the library, which answers with the capability error. */
-    err = rvm_ipc_send(&ipc, e != NULL ? e->edge : 0u, caller->id, handle_of(f->x[1]), (uint16_t)f->x[4], buf,
+    err = rvm_ipc_send(&ipc, e != NULL ? e->edge : 0u, caller->id, rvm_cap_handle_unpack(f->x[1]), (uint16_t)f->x[4], buf,
                        (uint16_t)len);
     if (err == RVM_OK && e != NULL) {
         rvm_coherence_message(caller->id, e->peer, RVM_COHERENCE_NO_TASK, RVM_COHERENCE_NO_TASK);
@@ -308,7 +298,7 @@ static int64_t send_region(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     if (f->x[2] > UINT16_MAX) {
         return RVM_ERR_INVALID_ARGUMENT;
     }
-    rvm_err_t err = rvm_ipc_send_region(&ipc, e != NULL ? e->edge : 0u, caller->id, handle_of(f->x[1]),
+    rvm_err_t err = rvm_ipc_send_region(&ipc, e != NULL ? e->edge : 0u, caller->id, rvm_cap_handle_unpack(f->x[1]),
                                         (uint16_t)f->x[2], caller->id);
     set(f, err, 0, 0, 0);
     return err == RVM_ERR_RESOURCE_LIMIT_EXCEEDED ? 0 : err;
@@ -327,7 +317,7 @@ static int64_t recv(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     }
     rvm_ipc_msg_t msg;
     bool got = false;
-    err = rvm_ipc_recv(&ipc, e != NULL ? e->edge : 0u, caller->id, handle_of(f->x[1]), &msg, &got);
+    err = rvm_ipc_recv(&ipc, e != NULL ? e->edge : 0u, caller->id, rvm_cap_handle_unpack(f->x[1]), &msg, &got);
     if (err != RVM_OK || !got) {
         set(f, err, 0, 0, 0);
         return err;
@@ -347,8 +337,8 @@ static int64_t notify_or_wait(rvm_trap_frame_t *f, const rvm_vm_t *caller, bool 
     const channel_end_t *e = end_of(caller, f->x[1], wait ? 1 : 0);
     rvm_edge_id_t edge = e != NULL ? e->edge : 0u;
     uint64_t bits = 0;
-    rvm_err_t err = wait ? rvm_ipc_wait(&ipc, edge, caller->id, handle_of(f->x[1]), f->x[2], &bits)
-                         : rvm_ipc_notify(&ipc, edge, caller->id, handle_of(f->x[1]), f->x[2]);
+    rvm_err_t err = wait ? rvm_ipc_wait(&ipc, edge, caller->id, rvm_cap_handle_unpack(f->x[1]), f->x[2], &bits)
+                         : rvm_ipc_notify(&ipc, edge, caller->id, rvm_cap_handle_unpack(f->x[1]), f->x[2]);
     set(f, err, bits, 0, 0);
     return err;
 }
@@ -361,7 +351,7 @@ static int64_t list(rvm_trap_frame_t *f, const rvm_vm_t *caller)
             continue;
         }
         if (n == 0u) {
-            set(f, 0, raw_handle(ends[i].handle), ends[i].peer, ends[i].receive);
+            set(f, 0, rvm_cap_handle_pack(ends[i].handle), ends[i].peer, ends[i].receive);
             return 0;
         }
         n--;
@@ -426,7 +416,7 @@ void rvm_domain_release(rvm_vm_t *p)
 
 static int64_t lease_call(rvm_trap_frame_t *f, const rvm_vm_t *caller, uint32_t call)
 {
-    rvm_cap_handle_t h = handle_of(f->x[1]);
+    rvm_cap_handle_t h = rvm_cap_handle_unpack(f->x[1]);
     bool grant = call == RVM_HC_LEASE_GRANT;
     if (grant && (f->x[3] == 0u || f->x[3] > RVM_HC_LEASE_MAX_EPOCHS || f->x[2] > UINT32_MAX)) {
         return RVM_ERR_INVALID_ARGUMENT;

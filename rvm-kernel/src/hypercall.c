@@ -80,11 +80,6 @@ void rvm_hypercall_setup(rvm_cap_manager_t *caps)
     cap_manager = caps;
 }
 
-static rvm_cap_handle_t handle_of(uint64_t v)
-{
-    return (rvm_cap_handle_t){ (uint32_t)(v >> 32), (uint32_t)v };
-}
-
 static call_kind_t classify(uint32_t fid)
 {
     if ((fid & VENDOR_MASK) == VENDOR_BASE) {
@@ -178,7 +173,7 @@ static rvm_err_t decode_log_handle(const rvm_vm_t *caller, uint64_t raw, bool *s
         return RVM_OK;
     }
     rvm_cap_info_t info;
-    rvm_err_t err = rvm_cap_lookup(cap_manager, handle_of(raw), &info);
+    rvm_err_t err = rvm_cap_lookup(cap_manager, rvm_cap_handle_unpack(raw), &info);
     if (err != RVM_OK) {
         return err;
     }
@@ -223,7 +218,7 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_vm_t *caller, reque
     case CALL_CAP_GRANT: {
         /* The handle first, so a forged or stale one is answered with the capability library's own code. */
         rvm_cap_info_t info;
-        r->handle = handle_of(f->x[1]);
+        r->handle = rvm_cap_handle_unpack(f->x[1]);
         rvm_err_t err = rvm_cap_lookup(cap_manager, r->handle, &info);
         if (err != RVM_OK) {
             return err;
@@ -240,7 +235,7 @@ static rvm_err_t decode(const rvm_trap_frame_t *f, const rvm_vm_t *caller, reque
         return RVM_OK;
     }
     case CALL_CAP_REVOKE:
-        r->handle = handle_of(f->x[1]);
+        r->handle = rvm_cap_handle_unpack(f->x[1]);
         return RVM_OK;
     case CALL_CHANNEL:
     case CALL_HIBERNATION:
@@ -327,7 +322,7 @@ static int64_t invoke(rvm_trap_frame_t *f, rvm_vm_t *caller, const request_t *r)
     case CALL_CAP_GRANT: {
         rvm_cap_handle_t out = RVM_CAP_HANDLE_NULL;
         rvm_err_t err = rvm_cap_grant(cap_manager, caller->id, r->handle, r->rights, r->badge, r->target, &out);
-        set_result(f, err, err == RVM_OK ? ((uint64_t)out.index << 32) | out.generation : 0u);
+        set_result(f, err, err == RVM_OK ? rvm_cap_handle_pack(out) : 0u);
         return err;
     }
     case CALL_CAP_REVOKE: {

@@ -38,11 +38,6 @@ static void set(rvm_trap_frame_t *f, int64_t status, uint64_t r1, uint64_t r2)
     f->x[2] = r2;
 }
 
-static rvm_cap_handle_t handle_of(uint64_t v)
-{
-    return (rvm_cap_handle_t){ (uint32_t)(v >> 32), (uint32_t)v };
-}
-
 /* Copies a partition's proof out of its memory; a hostile address or nonce is refused before the gate. */
 static rvm_err_t read_proof(const rvm_vm_t *caller, uint64_t ipa, rvm_hc_proof_t *out)
 {
@@ -75,7 +70,7 @@ static rvm_err_t names(const rvm_vm_t *caller, uint64_t raw, uint64_t object, rv
     rvm_cap_info_t info;
     rvm_err_t err = rvm_domain_world(&w);
     if (err == RVM_OK) {
-        err = rvm_cap_lookup(w.caps, handle_of(raw), &info);
+        err = rvm_cap_lookup(w.caps, rvm_cap_handle_unpack(raw), &info);
     }
     if (err != RVM_OK) {
         return err;
@@ -108,7 +103,7 @@ static int64_t create(rvm_trap_frame_t *f, rvm_vm_t *caller)
     if (named != RVM_OK) {
         return named;
     }
-    const rvm_gate_call_t c = { caller->id, handle_of(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
+    const rvm_gate_call_t c = { caller->id, rvm_cap_handle_unpack(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
                                 RVM_ACTION_PARTITION_CREATE, 0, RVM_HC_PARTITION_CREATE, { f->x[2], 0, 0, 0 },
                                 NULL, NULL };
     rvm_err_t err = rvm_gate_check(&c);
@@ -139,7 +134,7 @@ static int64_t create(rvm_trap_frame_t *f, rvm_vm_t *caller)
         }
         return err;
     }
-    set(f, 0, p->id, ((uint64_t)h.index << 32) | h.generation);
+    set(f, 0, p->id, rvm_cap_handle_pack(h));
     return 0;
 }
 
@@ -151,7 +146,7 @@ static int64_t destroy(rvm_trap_frame_t *f, rvm_vm_t *caller)
         return RVM_ERR_PARTITION_NOT_FOUND;
     }
     rvm_err_t err = read_proof(caller, f->x[3], &proof);
-    const rvm_gate_call_t c = { caller->id, handle_of(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
+    const rvm_gate_call_t c = { caller->id, rvm_cap_handle_unpack(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
                                 RVM_ACTION_PARTITION_DESTROY, target->id, RVM_HC_PARTITION_DESTROY,
                                 { target->id, 0, 0, 0 }, &proof, NULL };
     if (err == RVM_OK) {
@@ -197,7 +192,7 @@ static int64_t split(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     if (err == RVM_OK) {
         err = read_proof(caller, f->x[4], &proof);
     }
-    const rvm_gate_call_t c = { caller->id, handle_of(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
+    const rvm_gate_call_t c = { caller->id, rvm_cap_handle_unpack(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
                                 RVM_ACTION_PARTITION_SPLIT, pid, RVM_HC_PARTITION_SPLIT, { pid, mask, 0, 0 }, &proof,
                                 NULL };
     if (err == RVM_OK) {
@@ -232,7 +227,7 @@ static int64_t merge(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     if (err == RVM_OK) {
         err = read_p3(caller, f->x[5], &p3);
     }
-    const rvm_gate_call_t c = { caller->id, handle_of(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
+    const rvm_gate_call_t c = { caller->id, rvm_cap_handle_unpack(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
                                 RVM_ACTION_PARTITION_MERGE, absorber, RVM_HC_PARTITION_MERGE,
                                 { absorber, absorbed, 0, 0 }, &proof, &p3 };
     if (err == RVM_OK) {
@@ -264,7 +259,7 @@ static int64_t transfer(rvm_trap_frame_t *f, const rvm_vm_t *caller)
     if (err == RVM_OK) {
         err = read_proof(caller, f->x[4], &proof);
     }
-    const rvm_gate_call_t c = { caller->id, handle_of(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
+    const rvm_gate_call_t c = { caller->id, rvm_cap_handle_unpack(f->x[1]), RVM_OBJ_PARTITION, RVM_RIGHT_WRITE,
                                 RVM_ACTION_REGION_TRANSFER, owner, RVM_HC_REGION_TRANSFER, { f->x[2], to, 0, 0 },
                                 &proof, NULL };
     if (err == RVM_OK) {

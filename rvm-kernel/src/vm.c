@@ -117,7 +117,7 @@ static rvm_err_t boot_image(rvm_vm_t *p)
     uint64_t args[2u + RVM_CONFIG_MAX_CAPS];
     args[0] = p->id;
     for (uint32_t i = 0; i < RVM_CONFIG_MAX_CAPS; i++) {
-        args[1u + i] = ((uint64_t)p->caps[i].index << 32) | p->caps[i].generation;
+        args[1u + i] = rvm_cap_handle_pack(p->caps[i]);
     }
     args[1u + RVM_CONFIG_MAX_CAPS] = p->resets;
     rvm_vcpu_init(&p->vcpu, RVM_CONFIG_GUEST_RAM_IPA, RVM_CONFIG_GUEST_RAM_IPA + cfg->ram_bytes, args,

@@ -26,4 +26,16 @@ static inline bool rvm_cap_handle_eq(rvm_cap_handle_t a, rvm_cap_handle_t b)
     return a.index == b.index && a.generation == b.generation;
 }
 
+/* The one-word form handles take in registers and hypercall arguments: (index << 32) | generation. */
+static inline uint64_t rvm_cap_handle_pack(rvm_cap_handle_t h)
+{
+    return ((uint64_t)h.index << 32) | h.generation;
+}
+
+/* The handle a one-word form names (no check: an invalid one simply never verifies). */
+static inline rvm_cap_handle_t rvm_cap_handle_unpack(uint64_t raw)
+{
+    return (rvm_cap_handle_t){ (uint32_t)(raw >> 32), (uint32_t)raw };
+}
+
 #endif
